@@ -1,0 +1,313 @@
+//! The build-time half of [Arbor](https://docs.rs/arbor): reads the `app/` folder of a crate,
+//! checks it, and generates its router.
+//!
+//! Call it from `build.rs`:
+//!
+//! ```no_run
+//! fn main() {
+//!     arbor_build::generate();
+//! }
+//! ```
+//!
+//! then include the result in `src/main.rs` with `arbor::app!()`.
+//!
+//! [`generate`] walks `app/` (or `src/app/`): every `route.rs` is an endpoint at the URL its
+//! folders spell, `[id]`, `[...slug]` and `[[...slug]]` folders are parameters, `(group)`
+//! folders add nothing to the URL and `_private` folders are never routed. Every rule a tree
+//! can break (two routes at one URL, a route and a page in one folder, slug names that
+//! disagree) stops the build with a message naming the files, the rule and the fix.
+//! Nothing is discovered at run time.
+
+mod codegen;
+mod diagnostic;
+mod parse;
+mod scan;
+mod segment;
+mod validate;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use parse::Method;
+
+use scan::{AppTree, SourceFile};
+use validate::Kind;
+
+/// Name of the generated file inside `OUT_DIR`; `arbor::app!()` includes it.
+pub const GENERATED_FILE: &str = "arbor_app.rs";
+
+/// Generates the router for this crate's `app/` folder. Call it from `build.rs`.
+///
+/// Warnings are printed by cargo; an error prints its diagnostics and stops the build.
+pub fn generate() {
+    let result = Builder::from_cargo_env().and_then(|b| b.generate());
+    match result {
+        Ok(report) => {
+            for warning in report.warnings() {
+                for line in warning.to_string().lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Configures where the app lives and where the router is written.
+///
+/// [`generate`] is `Builder::from_cargo_env()?.generate()`; use the builder directly to read
+/// another folder or to inspect diagnostics without writing anything.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    crate_root: PathBuf,
+    app_dir: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    print_rerun: bool,
+}
+
+/// What a successful generation found.
+#[derive(Debug)]
+pub struct Report {
+    diagnostics: Vec<Diagnostic>,
+    routes: Vec<String>,
+    code: String,
+}
+
+impl Report {
+    /// Warnings about the tree (lower-case method names, files exporting no method...).
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+
+    /// The URL pattern of every route, in folder order.
+    pub fn routes(&self) -> &[String] {
+        &self.routes
+    }
+
+    /// The generated Rust source.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Why the router could not be generated.
+#[derive(Debug)]
+pub enum Error {
+    /// The tree breaks one or more rules.
+    Invalid(Vec<Diagnostic>),
+    /// No `app/` folder.
+    MissingApp(PathBuf),
+    /// Both `app/` and `src/app/` exist.
+    TwoApps,
+    /// A variable cargo sets for build scripts is missing: not running under cargo.
+    NotInBuildScript(&'static str),
+    /// Reading the tree or writing the output failed.
+    Io(PathBuf, io::Error),
+}
+
+impl Error {
+    /// The rule diagnostics, when the tree is invalid.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Invalid(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(diagnostics) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                for d in diagnostics {
+                    writeln!(f, "{d}\n")?;
+                }
+                let s = if errors == 1 { "" } else { "s" };
+                write!(f, "error: arbor found {errors} problem{s} in app/; the router was not generated")
+            }
+            Error::MissingApp(root) => write!(
+                f,
+                "error: no app/ folder in {}\n  = rule: arbor-build reads the routes from `app/` (or `src/app/`) beside Cargo.toml\n  = help: create `app/route.rs` exporting `pub async fn GET`",
+                root.display()
+            ),
+            Error::TwoApps => write!(
+                f,
+                "error: both app/ and src/app/ exist\n  = rule: an app has one route tree\n  = help: move everything into one of the two folders"
+            ),
+            Error::NotInBuildScript(var) => write!(
+                f,
+                "error: {var} is not set\n  = rule: `arbor_build::generate()` runs inside a build script, where cargo sets it\n  = help: call it from `build.rs`, or use `Builder::new` with explicit paths"
+            ),
+            Error::Io(path, err) => write!(f, "error: {}: {err}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Builder {
+    /// Reads the crate at `crate_root` (the folder holding `Cargo.toml`).
+    pub fn new(crate_root: impl Into<PathBuf>) -> Self {
+        Builder {
+            crate_root: crate_root.into(),
+            app_dir: None,
+            out_dir: None,
+            print_rerun: false,
+        }
+    }
+
+    /// The builder cargo describes to a build script: `CARGO_MANIFEST_DIR` and `OUT_DIR`.
+    pub fn from_cargo_env() -> Result<Self, Error> {
+        let root = std::env::var_os("CARGO_MANIFEST_DIR")
+            .ok_or(Error::NotInBuildScript("CARGO_MANIFEST_DIR"))?;
+        let out = std::env::var_os("OUT_DIR").ok_or(Error::NotInBuildScript("OUT_DIR"))?;
+        let mut builder = Builder::new(root).out_dir(out);
+        builder.print_rerun = true;
+        Ok(builder)
+    }
+
+    /// Reads routes from this folder (relative to the crate root) instead of `app/`.
+    pub fn app_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.app_dir = Some(dir.into());
+        self
+    }
+
+    /// Writes the router into this folder (cargo's `OUT_DIR` by default).
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    fn app_rel(&self) -> Result<PathBuf, Error> {
+        if let Some(dir) = &self.app_dir {
+            return Ok(dir.clone());
+        }
+        let top = Path::new("app");
+        let src = Path::new("src").join("app");
+        match (
+            self.crate_root.join(top).is_dir(),
+            self.crate_root.join(&src).is_dir(),
+        ) {
+            (true, true) => Err(Error::TwoApps),
+            (true, false) => Ok(top.to_path_buf()),
+            (false, true) => Ok(src),
+            (false, false) => Err(Error::MissingApp(self.crate_root.clone())),
+        }
+    }
+
+    /// Checks the tree and renders the router without writing it.
+    pub fn render(&self) -> Result<Report, Error> {
+        let app_rel = self.app_rel()?;
+        let app_abs = self.crate_root.join(&app_rel);
+        if self.print_rerun {
+            println!("cargo:rerun-if-changed={}", app_abs.display());
+        }
+        let mut diagnostics = Vec::new();
+        let tree = scan::scan(&self.crate_root, &app_rel, &mut diagnostics)
+            .map_err(|e| Error::Io(app_abs.clone(), e))?;
+        let endpoints = validate::endpoints(&tree);
+        diagnostics.extend(validate::validate(&endpoints));
+
+        let mut exports = std::collections::HashMap::new();
+        for endpoint in endpoints.iter().filter(|e| e.kind == Kind::Route) {
+            let source = fs::read_to_string(&endpoint.file.abs)
+                .map_err(|e| Error::Io(endpoint.file.abs.clone(), e))?;
+            let found = parse::exports(&source);
+            if let Some(found) = &found {
+                diagnostics.extend(route_warnings(&endpoint.file, &endpoint.pattern(), found));
+            }
+            exports.insert(endpoint.file.rel.clone(), found);
+        }
+        for endpoint in endpoints.iter().filter(|e| e.kind == Kind::Page) {
+            diagnostics.push(Diagnostic::warning(format!(
+                "{} is not served: arbor serves route handlers (route.rs) only",
+                diagnostic::display_path(&endpoint.file.rel)
+            )));
+        }
+        diagnostics.extend(check_not_found(&tree)?);
+
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::Invalid(diagnostics));
+        }
+        let lookup = |file: &SourceFile| exports.get(&file.rel).cloned().flatten();
+        let code = codegen::render(&codegen::Input {
+            tree: &tree,
+            exports: &lookup,
+        });
+        let routes = endpoints
+            .iter()
+            .filter(|e| e.kind == Kind::Route)
+            .map(|e| e.pattern())
+            .collect();
+        Ok(Report {
+            diagnostics,
+            routes,
+            code,
+        })
+    }
+
+    /// Checks the tree, renders the router and writes it to `OUT_DIR/arbor_app.rs`.
+    pub fn generate(&self) -> Result<Report, Error> {
+        let report = self.render()?;
+        let out_dir = self
+            .out_dir
+            .clone()
+            .ok_or(Error::NotInBuildScript("OUT_DIR"))?;
+        let path = out_dir.join(GENERATED_FILE);
+        // Rewrite only on change, so an unchanged tree does not recompile the app.
+        if fs::read_to_string(&path).ok().as_deref() != Some(report.code()) {
+            fs::write(&path, report.code()).map_err(|e| Error::Io(path.clone(), e))?;
+        }
+        Ok(report)
+    }
+}
+
+fn route_warnings(
+    file: &SourceFile,
+    pattern: &str,
+    exports: &parse::RouteExports,
+) -> Vec<Diagnostic> {
+    let path = diagnostic::display_path(&file.rel);
+    let mut out = Vec::new();
+    for name in &exports.lower_case {
+        let upper = name.to_ascii_uppercase();
+        out.push(Diagnostic::warning(format!(
+            "{path}: `{name}` is not routed: method handlers are named in upper case; rename it to `{upper}`"
+        )));
+    }
+    for method in &exports.private_methods {
+        out.push(Diagnostic::warning(format!(
+            "{path}: `{method}` is not routed because it is private; declare it `pub async fn {method}`"
+        )));
+    }
+    if exports.methods.is_empty() {
+        out.push(Diagnostic::warning(format!(
+            "{path} exports no method handler, so every request to `{pattern}` gets 405; export one, such as `pub async fn GET`"
+        )));
+    }
+    out
+}
+
+fn check_not_found(tree: &AppTree) -> Result<Vec<Diagnostic>, Error> {
+    let Some(file) = &tree.not_found else {
+        return Ok(Vec::new());
+    };
+    let source = fs::read_to_string(&file.abs).map_err(|e| Error::Io(file.abs.clone(), e))?;
+    let Some(found) = parse::exports(&source) else {
+        return Ok(Vec::new());
+    };
+    if found.functions.iter().any(|f| f == "not_found") {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Diagnostic::error("app/not-found.rs does not export `not_found`")
+        .file(&file.rel)
+        .rule("the not-found file answers unmatched URLs with its `pub async fn not_found` handler")
+        .help("add `pub async fn not_found(req: Request) -> Response`; its response is sent with status 404")])
+}

@@ -1,0 +1,155 @@
+//! Reading a route file with `syn`: which methods it exports.
+
+use std::fmt;
+
+use syn::{Item, UseTree, Visibility};
+
+/// The HTTP methods a route file can export, in the order Next.js lists them.
+pub const METHODS: [Method; 7] = [
+    Method::Get,
+    Method::Head,
+    Method::Options,
+    Method::Post,
+    Method::Put,
+    Method::Delete,
+    Method::Patch,
+];
+
+/// A method a route file can export a handler for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+}
+
+impl Method {
+    /// The exported name, which is also the HTTP token.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Method> {
+        METHODS.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a route file exports.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RouteExports {
+    /// Methods exported with `pub` (or `pub(crate)`), sorted in [`METHODS`] order.
+    pub methods: Vec<Method>,
+    /// Method-named items that are not public: they are not routed.
+    pub private_methods: Vec<Method>,
+    /// Public functions named like a method in lower case (`get`).
+    pub lower_case: Vec<String>,
+    /// Public function names, for other conventions (`not_found`).
+    pub functions: Vec<String>,
+}
+
+/// Reads the exports of a route file. `None` when the file does not parse: the compiler
+/// reports the syntax error itself when it compiles the module.
+pub fn exports(source: &str) -> Option<RouteExports> {
+    let file = syn::parse_file(source).ok()?;
+    let mut out = RouteExports::default();
+    for item in &file.items {
+        match item {
+            Item::Fn(f) => record(&mut out, &f.sig.ident.to_string(), &f.vis),
+            Item::Use(u) => {
+                let mut names = Vec::new();
+                exported_names(&u.tree, &mut names);
+                for name in names {
+                    record(&mut out, &name, &u.vis);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.methods.sort();
+    out.methods.dedup();
+    Some(out)
+}
+
+fn record(out: &mut RouteExports, name: &str, vis: &Visibility) {
+    let public = is_reachable(vis);
+    match Method::from_name(name) {
+        Some(method) if public => out.methods.push(method),
+        Some(method) => out.private_methods.push(method),
+        None if public => {
+            if Method::from_name(&name.to_ascii_uppercase()).is_some() {
+                out.lower_case.push(name.to_owned());
+            }
+            out.functions.push(name.to_owned());
+        }
+        None => {}
+    }
+}
+
+/// `pub` and `pub(crate)` reach the generated router; `pub(super)`, `pub(self)` and private do not.
+fn is_reachable(vis: &Visibility) -> bool {
+    match vis {
+        Visibility::Public(_) => true,
+        Visibility::Restricted(r) => r.path.is_ident("crate"),
+        Visibility::Inherited => false,
+    }
+}
+
+fn exported_names(tree: &UseTree, out: &mut Vec<String>) {
+    match tree {
+        UseTree::Path(p) => exported_names(&p.tree, out),
+        UseTree::Name(n) => out.push(n.ident.to_string()),
+        UseTree::Rename(r) => out.push(r.rename.to_string()),
+        UseTree::Group(g) => g.items.iter().for_each(|t| exported_names(t, out)),
+        UseTree::Glob(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_public_methods_in_order() {
+        let e = exports(
+            "pub async fn POST() {} pub async fn GET() {} async fn PUT() {} pub async fn get() {}\
+             pub use other::handler as DELETE; pub(crate) fn PATCH() {}",
+        )
+        .expect("parses");
+        assert_eq!(
+            e.methods,
+            vec![Method::Get, Method::Post, Method::Delete, Method::Patch]
+        );
+        assert_eq!(e.private_methods, vec![Method::Put]);
+        assert_eq!(e.lower_case, vec!["get".to_owned()]);
+    }
+
+    #[test]
+    fn unparsable_file_is_left_to_the_compiler() {
+        assert_eq!(exports("pub async fn GET( {"), None);
+    }
+}

@@ -1,0 +1,331 @@
+//! The rules a tree of routes must keep (`nextjs-semantics.md` §1.2–1.3), checked before any
+//! code is generated. Each broken rule is one [`Diagnostic`] naming both files and the fix.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{display_path, Diagnostic};
+use crate::scan::{AppTree, Folder, SourceFile};
+use crate::segment::Segment;
+
+/// Whether an endpoint file is a route handler or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `route.rs`
+    Route,
+    /// `page.rs`
+    Page,
+}
+
+/// A file that answers a URL: where it lives and the URL it answers.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Route or page.
+    pub kind: Kind,
+    /// The file.
+    pub file: SourceFile,
+    /// Every folder's segment from `app/` down, groups included.
+    pub segments: Vec<Segment>,
+}
+
+impl Endpoint {
+    /// The URL pattern, Next.js style: `/comments/[id]`, `/` for the root.
+    pub fn pattern(&self) -> String {
+        let parts: Vec<String> = self.segments.iter().filter_map(Segment::pattern).collect();
+        format!("/{}", parts.join("/"))
+    }
+
+    /// The segment path as written on disk, groups included (`/(a)/dup`), as Next.js names it.
+    fn disk_path(&self) -> String {
+        let parent = self.file.rel.parent().map(display_path).unwrap_or_default();
+        let inner = parent.split_once('/').map(|(_, rest)| rest).unwrap_or("");
+        if inner.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/{inner}")
+        }
+    }
+
+    fn url_segments(&self) -> impl Iterator<Item = &Segment> {
+        self.segments.iter().filter(|s| s.in_url())
+    }
+}
+
+/// Every route and page in the tree, in folder order.
+pub fn endpoints(tree: &AppTree) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    collect(&tree.root, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect(folder: &Folder, segments: &mut Vec<Segment>, out: &mut Vec<Endpoint>) {
+    if let Some(segment) = &folder.segment {
+        segments.push(segment.clone());
+    }
+    for (kind, file) in [(Kind::Route, &folder.route), (Kind::Page, &folder.page)] {
+        if let Some(file) = file {
+            out.push(Endpoint {
+                kind,
+                file: file.clone(),
+                segments: segments.clone(),
+            });
+        }
+    }
+    for child in &folder.children {
+        collect(child, segments, out);
+    }
+    if folder.segment.is_some() {
+        segments.pop();
+    }
+}
+
+/// Checks every rule; returns one diagnostic per broken rule.
+pub fn validate(endpoints: &[Endpoint]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for endpoint in endpoints {
+        check_params(endpoint, &mut out);
+    }
+    check_same_folder(endpoints, &mut out);
+    check_url_tree(endpoints, &mut out);
+    out
+}
+
+/// §1.2: repeated slugs, slugs differing only by symbols, catch-alls not last.
+fn check_params(endpoint: &Endpoint, out: &mut Vec<Diagnostic>) {
+    let url: Vec<&Segment> = endpoint.url_segments().collect();
+    let pattern = endpoint.pattern();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, segment) in url.iter().enumerate() {
+        let Some(param) = segment.param() else {
+            continue;
+        };
+        if seen.contains(&param) {
+            out.push(
+                Diagnostic::error(format!("the parameter `{param}` appears twice in `{pattern}`"))
+                    .file(&endpoint.file.rel)
+                    .rule("a dynamic path cannot repeat a slug name, each one becomes a field of `Params`")
+                    .help(format!("rename one of the `{param}` folders")),
+            );
+        } else if let Some(other) = seen.iter().find(|s| word_chars(s) == word_chars(param)) {
+            out.push(
+                Diagnostic::error(format!(
+                    "the parameters `{other}` and `{param}` in `{pattern}` differ only by non-word symbols"
+                ))
+                .file(&endpoint.file.rel)
+                .rule("slug names within one dynamic path must differ by more than symbols")
+                .help(format!("rename `{param}` so it cannot be mistaken for `{other}`")),
+            );
+        }
+        seen.push(param);
+        let last = i + 1 == url.len();
+        let kind = match segment {
+            Segment::CatchAll(_) => Some("catch-all"),
+            Segment::OptionalCatchAll(_) => Some("optional catch-all"),
+            _ => None,
+        };
+        if let (Some(kind), false) = (kind, last) {
+            out.push(
+                Diagnostic::error(format!(
+                    "the {kind} `{}` is not the last part of `{pattern}`",
+                    segment.pattern().unwrap_or_default()
+                ))
+                .file(&endpoint.file.rel)
+                .rule(format!("a {kind} takes every remaining segment, so nothing can follow it"))
+                .help("move this route out of the catch-all folder, or make the catch-all the deepest folder"),
+            );
+        }
+    }
+}
+
+fn word_chars(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// §1.3: a route and a page in one folder.
+fn check_same_folder(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    for route in endpoints.iter().filter(|e| e.kind == Kind::Route) {
+        let folder = route.file.rel.parent();
+        if let Some(page) = endpoints
+            .iter()
+            .find(|e| e.kind == Kind::Page && e.file.rel.parent() == folder)
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "conflicting route and page at `{}`",
+                    route.pattern()
+                ))
+                .file(&route.file.rel)
+                .file(&page.file.rel)
+                .rule("a folder holds either a route.rs or a page.rs, never both: neither takes precedence")
+                .help(format!(
+                    "move the route into a sub-folder (for example `{}/api/route.rs`) or remove one of the two files",
+                    display_path(folder.unwrap_or(route.file.rel.as_path()))
+                )),
+            );
+        }
+    }
+}
+
+/// The URL shape of one level: static names are distinct, every dynamic kind is one slot.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    Static(String),
+    Dynamic,
+    CatchAll,
+    OptionalCatchAll,
+}
+
+#[derive(Default)]
+struct Node<'a> {
+    children: BTreeMap<Shape, (String, &'a Endpoint, Node<'a>)>,
+    terminal: Option<&'a Endpoint>,
+}
+
+/// §1.3: one URL answered twice, slug names that disagree, catch-alls that overlap.
+fn check_url_tree(endpoints: &[Endpoint], out: &mut Vec<Diagnostic>) {
+    let mut root = Node::default();
+    for endpoint in endpoints {
+        insert(&mut root, endpoint, out);
+    }
+    check_overlaps(&root, out);
+}
+
+fn insert<'a>(root: &mut Node<'a>, endpoint: &'a Endpoint, out: &mut Vec<Diagnostic>) {
+    let mut node = root;
+    for segment in endpoint.url_segments() {
+        let (shape, name) = match segment {
+            Segment::Static(s) => (Shape::Static(s.clone()), s.clone()),
+            Segment::Dynamic(p) => (Shape::Dynamic, p.clone()),
+            Segment::CatchAll(p) => (Shape::CatchAll, p.clone()),
+            Segment::OptionalCatchAll(p) => (Shape::OptionalCatchAll, p.clone()),
+            Segment::Group(_) | Segment::Slot(_) | Segment::Private => continue,
+        };
+        let entry = node
+            .children
+            .entry(shape.clone())
+            .or_insert_with(|| (name.clone(), endpoint, Node::default()));
+        if entry.0 != name {
+            out.push(slug_conflict(&shape, &entry.0, &name, entry.1, endpoint));
+            return;
+        }
+        node = &mut entry.2;
+    }
+    match node.terminal {
+        None => node.terminal = Some(endpoint),
+        // A route and a page in one folder are reported by `check_same_folder`.
+        Some(existing) if existing.file.rel.parent() == endpoint.file.rel.parent() => {}
+        Some(existing) => out.push(same_url(existing, endpoint)),
+    }
+}
+
+fn slug_conflict(
+    shape: &Shape,
+    first: &str,
+    second: &str,
+    a: &Endpoint,
+    b: &Endpoint,
+) -> Diagnostic {
+    let written = |name: &str| match shape {
+        Shape::CatchAll => format!("[...{name}]"),
+        Shape::OptionalCatchAll => format!("[[...{name}]]"),
+        _ => format!("[{name}]"),
+    };
+    let same_shape = shape_of(a) == shape_of(b);
+    let message = if same_shape {
+        format!(
+            "ambiguous routes: `{}` and `{}` match exactly the same URLs",
+            a.pattern(),
+            b.pattern()
+        )
+    } else {
+        format!(
+            "different slug names for the same dynamic path: `{}` and `{}`",
+            written(first),
+            written(second)
+        )
+    };
+    Diagnostic::error(message)
+        .file(&a.file.rel)
+        .file(&b.file.rel)
+        .rule("dynamic folders at the same level must use one name, since a URL cannot tell them apart")
+        .help(format!(
+            "rename `{}` to `{}` (or the other way round) so both routes share one folder",
+            written(second),
+            written(first)
+        ))
+}
+
+fn shape_of(endpoint: &Endpoint) -> Vec<Shape> {
+    endpoint
+        .url_segments()
+        .map(|s| match s {
+            Segment::Static(s) => Shape::Static(s.clone()),
+            Segment::Dynamic(_) => Shape::Dynamic,
+            Segment::CatchAll(_) => Shape::CatchAll,
+            _ => Shape::OptionalCatchAll,
+        })
+        .collect()
+}
+
+fn same_url(a: &Endpoint, b: &Endpoint) -> Diagnostic {
+    let (message, rule) = match (a.kind, b.kind) {
+        (Kind::Route, Kind::Route) => (
+            format!("conflicting routes at `{}`", a.pattern()),
+            "route groups `(name)` add nothing to the URL, so these folders resolve to one URL, and a URL has one route.rs",
+        ),
+        (Kind::Page, Kind::Page) => (
+            format!("conflicting pages at `{}`", a.pattern()),
+            "route groups `(name)` add nothing to the URL, so these folders resolve to one URL, and a URL has one page",
+        ),
+        _ => (
+            format!("conflicting route and page at `{}`", a.pattern()),
+            "a URL is answered by a route.rs or a page.rs, never both: neither takes precedence",
+        ),
+    };
+    Diagnostic::error(message)
+        .file(&a.file.rel)
+        .file(&b.file.rel)
+        .rule(format!(
+            "{rule} (`{}` and `{}`)",
+            a.disk_path(),
+            b.disk_path()
+        ))
+        .help("rename or move one of the two folders so that each URL is answered by one file")
+}
+
+fn check_overlaps(node: &Node<'_>, out: &mut Vec<Diagnostic>) {
+    let optional = node.children.get(&Shape::OptionalCatchAll);
+    if let (Some(here), Some((_, opt, _))) = (node.terminal, optional) {
+        out.push(
+            Diagnostic::error(format!(
+                "`{}` has the same specificity as the optional catch-all `{}`",
+                here.pattern(),
+                opt.pattern()
+            ))
+            .file(&here.file.rel)
+            .file(&opt.file.rel)
+            .rule("an optional catch-all also matches its bare prefix, so both files answer that URL")
+            .help(format!(
+                "remove `{}` and handle the bare URL in the optional catch-all (its parameter is `None` there), or make it a required catch-all `[...name]`",
+                display_path(&here.file.rel)
+            )),
+        );
+    }
+    if let (Some((a_name, a, _)), Some((b_name, b, _))) =
+        (node.children.get(&Shape::CatchAll), optional)
+    {
+        out.push(
+            Diagnostic::error(format!(
+                "a required and an optional catch-all at the same level: `[...{a_name}]` and `[[...{b_name}]]`"
+            ))
+            .file(&a.file.rel)
+            .file(&b.file.rel)
+            .rule("both catch every deeper URL, so neither could ever be chosen over the other")
+            .help("keep only the optional catch-all `[[...name]]` (it also matches the bare URL), or only the required one"),
+        );
+    }
+    for (_, _, child) in node.children.values() {
+        check_overlaps(child, out);
+    }
+}

@@ -1,0 +1,270 @@
+//! The one error type handlers return, and what each kind answers.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+use axum::response::IntoResponse;
+use http::header::{CONTENT_TYPE, LOCATION};
+use http::{HeaderValue, StatusCode};
+
+use crate::body::Body;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What a handler returns when it cannot answer normally.
+///
+/// | made with | answers |
+/// | --- | --- |
+/// | [`Error::bad_request`], [`Error::unauthorized`], [`Error::forbidden`], [`Error::conflict`], [`Error::payload_too_large`], [`Error::unsupported_media_type`], [`Error::unprocessable`], [`Error::new`] | that status, JSON body `{"error": message}` |
+/// | [`Error::not_found`] / [`not_found`](crate::not_found) | 404, empty body (Next.js's `notFound()`); add a JSON message with [`Error::with_message`] |
+/// | [`redirect`](crate::redirect), [`permanent_redirect`](crate::permanent_redirect) | 307 / 308 with `Location` exactly as given, empty body |
+/// | `?` on any other error, [`Error::internal`] | 500, empty body; the error and its source chain are logged |
+///
+/// ```
+/// use arbor::prelude::*;
+///
+/// fn parse_id(raw: &str) -> Result<i64> {
+///     raw.parse().map_err(|_| Error::bad_request("id must be a number"))
+/// }
+///
+/// let err = parse_id("abc").unwrap_err();
+/// assert_eq!(err.status(), http::StatusCode::BAD_REQUEST);
+/// assert!(err.is_client_error());
+/// ```
+pub struct Error {
+    kind: Kind,
+}
+
+enum Kind {
+    Client {
+        status: StatusCode,
+        message: Option<Cow<'static, str>>,
+    },
+    Redirect {
+        status: StatusCode,
+        location: String,
+    },
+    Internal(BoxError),
+}
+
+/// The result type of handlers: `Result<Response>` is `Result<Response, arbor::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Any client error (4xx) with a JSON message. Other statuses are treated as 400.
+    pub fn new(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        let status = if status.is_client_error() {
+            status
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Error {
+            kind: Kind::Client {
+                status,
+                message: Some(message.into()),
+            },
+        }
+    }
+
+    /// 400 Bad Request.
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 401 Unauthorized.
+    pub fn unauthorized(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+
+    /// 403 Forbidden.
+    pub fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404 Not Found with an empty body, like Next.js's `notFound()`.
+    ///
+    /// `option.ok_or_else(Error::not_found)?` ends the handler with a 404.
+    pub fn not_found() -> Self {
+        Error {
+            kind: Kind::Client {
+                status: StatusCode::NOT_FOUND,
+                message: None,
+            },
+        }
+    }
+
+    /// 409 Conflict.
+    pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 413 Payload Too Large.
+    pub fn payload_too_large(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, message)
+    }
+
+    /// 415 Unsupported Media Type.
+    pub fn unsupported_media_type(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message)
+    }
+
+    /// 422 Unprocessable Entity.
+    pub fn unprocessable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// 500 Internal Server Error caused by `source`: the client gets an empty body, the log
+    /// gets the error and its source chain. `?` does this for any `std::error::Error`.
+    pub fn internal(source: impl Into<BoxError>) -> Self {
+        Error {
+            kind: Kind::Internal(source.into()),
+        }
+    }
+
+    /// 500 with a message for the log only.
+    pub fn internal_message(message: impl Into<String>) -> Self {
+        Self::internal(message.into())
+    }
+
+    pub(crate) fn redirect(status: StatusCode, location: impl Into<String>) -> Self {
+        Error {
+            kind: Kind::Redirect {
+                status,
+                location: location.into(),
+            },
+        }
+    }
+
+    /// Sets the JSON message of a client error (`Error::not_found().with_message("no such comment")`).
+    /// Redirects and server errors keep their empty bodies.
+    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        if let Kind::Client { message: m, .. } = &mut self.kind {
+            *m = Some(message.into());
+        }
+        self
+    }
+
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match &self.kind {
+            Kind::Client { status, .. } | Kind::Redirect { status, .. } => *status,
+            Kind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A 4xx: the request was wrong.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self.kind, Kind::Client { .. })
+    }
+
+    /// A redirect made with [`redirect`](crate::redirect) or [`permanent_redirect`](crate::permanent_redirect).
+    pub fn is_redirect(&self) -> bool {
+        matches!(self.kind, Kind::Redirect { .. })
+    }
+
+    /// A 500: something failed on the server.
+    pub fn is_internal(&self) -> bool {
+        matches!(self.kind, Kind::Internal(_))
+    }
+
+    /// The message a client error sends, if any.
+    pub fn message(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Client { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<E> for Error
+where
+    E: StdError + Send + Sync + 'static,
+{
+    fn from(err: E) -> Self {
+        Error::internal(err)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Client { status, message } => f
+                .debug_struct("Error")
+                .field("status", status)
+                .field("message", message)
+                .finish(),
+            Kind::Redirect { status, location } => f
+                .debug_struct("Error")
+                .field("status", status)
+                .field("location", location)
+                .finish(),
+            Kind::Internal(source) => f.debug_tuple("Error").field(source).finish(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            Kind::Client { status, message } => match message {
+                Some(m) => write!(f, "{status}: {m}"),
+                None => write!(f, "{status}"),
+            },
+            Kind::Redirect { status, location } => write!(f, "{status} to {location}"),
+            Kind::Internal(source) => {
+                write!(f, "{source}")?;
+                let mut next = source.source();
+                while let Some(cause) = next {
+                    write!(f, ": {cause}")?;
+                    next = cause.source();
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A JSON error body: `{"error": message}`.
+pub(crate) fn json_error(status: StatusCode, message: &str) -> http::Response<Body> {
+    let body = serde_json::json!({ "error": message }).to_string();
+    let mut response = http::Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> axum::response::Response {
+        let status = self.status();
+        match self.kind {
+            Kind::Client {
+                message: Some(message),
+                ..
+            } => json_error(status, &message),
+            Kind::Client { message: None, .. } => status.into_response(),
+            Kind::Redirect { location, .. } => {
+                let mut response = status.into_response();
+                match HeaderValue::try_from(location) {
+                    Ok(value) => {
+                        response.headers_mut().insert(LOCATION, value);
+                        response
+                    }
+                    Err(_) => {
+                        tracing::error!("redirect target is not a valid header value");
+                        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                    }
+                }
+            }
+            Kind::Internal(source) => {
+                let error = Error {
+                    kind: Kind::Internal(source),
+                };
+                tracing::error!(error = %error, "handler failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+}

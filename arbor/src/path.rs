@@ -1,0 +1,97 @@
+//! Path normalisation, the first step of every request: repeated slashes and a trailing slash
+//! redirect (308) to the clean path, a malformed percent-escape is the client's error (400).
+
+use percent_encoding::percent_decode_str;
+
+/// What to do with a request path before routing it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum PathCheck {
+    /// The path is clean: route it.
+    Clean,
+    /// Redirect (308) to this location: the clean path with the query kept.
+    Redirect(String),
+    /// A `%` not followed by two hex digits, or escapes that are not UTF-8.
+    MalformedEscape,
+}
+
+/// Checks a raw request path (and its query, kept on redirects).
+pub(crate) fn check(path: &str, query: Option<&str>) -> PathCheck {
+    let untidy = path.contains("//")
+        || path.contains('\\')
+        || (path.len() > 1 && path.ends_with('/'))
+        || !path.starts_with('/');
+    if untidy {
+        let mut clean = String::with_capacity(path.len() + 1);
+        for segment in path.split(['/', '\\']).filter(|s| !s.is_empty()) {
+            clean.push('/');
+            clean.push_str(segment);
+        }
+        if clean.is_empty() {
+            clean.push('/');
+        }
+        if let Some(query) = query {
+            clean.push('?');
+            clean.push_str(query);
+        }
+        return PathCheck::Redirect(clean);
+    }
+    if path.contains('%') && !escapes_are_valid(path) {
+        return PathCheck::MalformedEscape;
+    }
+    PathCheck::Clean
+}
+
+fn escapes_are_valid(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+            if !hex(bytes.get(i + 1)) || !hex(bytes.get(i + 2)) {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    percent_decode_str(path).decode_utf8().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_paths_pass() {
+        assert_eq!(check("/", None), PathCheck::Clean);
+        assert_eq!(check("/comments/1", Some("a=1")), PathCheck::Clean);
+        assert_eq!(check("/echo/a%20b", None), PathCheck::Clean);
+    }
+
+    #[test]
+    fn trailing_and_repeated_slashes_redirect() {
+        assert_eq!(
+            check("/comments/", None),
+            PathCheck::Redirect("/comments".into())
+        );
+        assert_eq!(
+            check("/comments/", Some("query=first")),
+            PathCheck::Redirect("/comments?query=first".into())
+        );
+        assert_eq!(
+            check("//only-get", None),
+            PathCheck::Redirect("/only-get".into())
+        );
+        assert_eq!(check("/a//b/", None), PathCheck::Redirect("/a/b".into()));
+        assert_eq!(check("//", None), PathCheck::Redirect("/".into()));
+    }
+
+    #[test]
+    fn malformed_escapes_are_rejected() {
+        assert_eq!(check("/echo/%E0%A4%A", None), PathCheck::MalformedEscape);
+        assert_eq!(check("/echo/%zz", None), PathCheck::MalformedEscape);
+        assert_eq!(check("/echo/%FF", None), PathCheck::MalformedEscape);
+        assert_eq!(check("/echo/%C3%A9", None), PathCheck::Clean);
+    }
+}

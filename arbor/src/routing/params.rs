@@ -1,0 +1,158 @@
+//! Route parameters: decoded from the matched path, handed to handlers as typed `Params`.
+
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+use percent_encoding::percent_decode_str;
+use serde::{Serialize, Serializer};
+
+use super::tree::Raw;
+use crate::error::Error;
+
+/// One decoded parameter value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    One(String),
+    Many(Vec<String>),
+    Absent,
+}
+
+/// The decoded parameters of a matched route, by position in its pattern.
+///
+/// Generated `Params` structs read from it; handlers use [`RouteContext`] instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    values: Vec<Value>,
+}
+
+impl Params {
+    /// Decodes raw captures: each segment is percent-decoded after matching, a catch-all is
+    /// split on `/` first (so `a%2Fb` stays one element), and `+` stays a `+`.
+    pub(crate) fn decode(raw: &[Raw<'_>]) -> Result<Params, Error> {
+        let decode = |s: &str| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| Error::bad_request("the URL holds a malformed percent-escape"))
+        };
+        let mut values = Vec::with_capacity(raw.len());
+        for r in raw {
+            values.push(match r {
+                Raw::One(s) => Value::One(decode(s)?),
+                Raw::Many(s) => Value::Many(s.split('/').map(decode).collect::<Result<_, _>>()?),
+                Raw::Absent => Value::Absent,
+            });
+        }
+        Ok(Params { values })
+    }
+
+    /// The `[param]` at `index`.
+    pub fn one(&self, index: usize) -> String {
+        match self.values.get(index) {
+            Some(Value::One(s)) => s.clone(),
+            Some(Value::Many(v)) => v.join("/"),
+            _ => String::new(),
+        }
+    }
+
+    /// The `[...catch-all]` at `index`.
+    pub fn many(&self, index: usize) -> Vec<String> {
+        match self.values.get(index) {
+            Some(Value::Many(v)) => v.clone(),
+            Some(Value::One(s)) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The `[[...optional]]` catch-all at `index`: `None` when the URL stops before it.
+    pub fn optional(&self, index: usize) -> Option<Vec<String>> {
+        match self.values.get(index) {
+            Some(Value::Many(v)) => Some(v.clone()),
+            Some(Value::One(s)) => Some(vec![s.clone()]),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a route's typed parameters. `arbor-build` implements it for every generated
+/// `Params`; there is no need to implement it by hand.
+pub trait FromParams: Sized {
+    /// The pattern these parameters belong to (`/comments/[id]`).
+    const PATTERN: &'static str;
+
+    /// Reads the values, by position.
+    fn from_params(params: &Params) -> Self;
+}
+
+/// The parameters of a route without dynamic segments. Serialises as `null`, like the
+/// `params: undefined` Next.js gives such routes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoParams;
+
+impl FromParams for NoParams {
+    const PATTERN: &'static str = "";
+
+    fn from_params(_: &Params) -> Self {
+        NoParams
+    }
+}
+
+impl Serialize for NoParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+/// What the router found for this request. Stored in the request's extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct Matched {
+    pub(crate) pattern: &'static str,
+    pub(crate) params: Params,
+}
+
+/// The second argument of a Next.js route handler: `context.params`, typed.
+///
+/// `P` is the `Params` struct `arbor-build` generates beside each route from its folder
+/// names: `[id]` is a `String`, `[...slug]` a `Vec<String>`, `[[...slug]]` an
+/// `Option<Vec<String>>` (`None` when the URL stops before it). Values are percent-decoded.
+///
+/// ```ignore
+/// // app/comments/[id]/route.rs
+/// use arbor::prelude::*;
+/// use super::Params;
+///
+/// pub async fn GET(_req: Request, ctx: RouteContext<Params>) -> Result<Response> {
+///     let id: i64 = ctx.params.id.parse().map_err(|_| Error::bad_request("id must be a number"))?;
+///     Ok(Response::json(&serde_json::json!({ "id": id })))
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteContext<P = NoParams> {
+    /// The route's parameters.
+    pub params: P,
+}
+
+impl<P, S> FromRequestParts<S> for RouteContext<P>
+where
+    P: FromParams + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(matched) = parts.extensions.get::<Matched>() else {
+            return Err(Error::internal_message(
+                "RouteContext used outside a route matched by the arbor router",
+            ));
+        };
+        if !P::PATTERN.is_empty() && P::PATTERN != matched.pattern {
+            return Err(Error::internal_message(format!(
+                "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
+                matched.pattern,
+                P::PATTERN
+            )));
+        }
+        Ok(RouteContext {
+            params: P::from_params(&matched.params),
+        })
+    }
+}

@@ -1,0 +1,6 @@
+use arbor::prelude::*;
+
+/// `GET /hello`
+pub async fn GET(_req: Request, _ctx: RouteContext) -> Response {
+    Response::text("Hello world!")
+}
