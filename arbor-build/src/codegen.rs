@@ -180,6 +180,7 @@ fn module_dir(dir: &ModuleDir, ident: &Ident) -> TokenStream {
         let path = abs_path(file);
         items.push(quote! {
             #[path = #path]
+            #[allow(non_snake_case)]
             pub mod #child;
         });
     }

@@ -1,0 +1,8 @@
+use arbor::prelude::*;
+
+use super::Params;
+use crate::app::_lib::describe::describe;
+
+pub async fn GET(mut req: Request, ctx: RouteContext<Params>) -> Result<Response> {
+    describe("shop/[item] GET", &mut req, &ctx.params).await
+}

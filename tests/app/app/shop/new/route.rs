@@ -1,0 +1,7 @@
+use arbor::prelude::*;
+
+use crate::app::_lib::describe::describe;
+
+pub async fn GET(mut req: Request, ctx: RouteContext) -> Result<Response> {
+    describe("shop/new GET", &mut req, ctx.params).await
+}

@@ -1,0 +1,7 @@
+//! Behaviour tests: the test app served on a free loopback port, requested over real HTTP.
+
+mod methods;
+mod requests;
+mod responses;
+mod routing;
+mod server;

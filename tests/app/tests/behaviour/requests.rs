@@ -1,0 +1,108 @@
+//! What handlers receive: URL, forwarded headers, bodies and their limit, state, extractors.
+
+use arbor_test_app::TestServer;
+use serde_json::json;
+
+#[tokio::test]
+async fn url_comes_from_the_server_not_the_host_header() {
+    let server = TestServer::start().await;
+    let reply = server
+        .send("GET", "/echo/1", &[("host", "evil.example:1234")], "")
+        .await;
+    assert_eq!(
+        reply.json()["url"],
+        format!("http://localhost:{}/echo/1", server.addr.port())
+    );
+}
+
+#[tokio::test]
+async fn forwarded_headers_are_added() {
+    let server = TestServer::start().await;
+    let port = server.addr.port().to_string();
+    let headers = server.get("/headers").await.json();
+    assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(headers["x-forwarded-host"], format!("127.0.0.1:{port}"));
+    assert_eq!(headers["x-forwarded-port"], port);
+    assert_eq!(headers["x-forwarded-proto"], "http");
+    // Values a proxy in front already set are kept.
+    let headers = server
+        .send(
+            "GET",
+            "/headers",
+            &[
+                ("x-forwarded-for", "10.1.2.3"),
+                ("x-forwarded-proto", "https"),
+            ],
+            "",
+        )
+        .await
+        .json();
+    assert_eq!(headers["x-forwarded-for"], "10.1.2.3");
+    assert_eq!(headers["x-forwarded-proto"], "https");
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_413() {
+    let server = TestServer::start_with(|s| s.body_limit(1024)).await;
+    let ok = server.send("POST", "/upload", &[], &"a".repeat(1024)).await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json(), json!({ "bytes": 1024 }));
+    let too_big = server.send("POST", "/upload", &[], &"a".repeat(1025)).await;
+    assert_eq!(too_big.status, 413);
+    assert_eq!(too_big.header("content-type"), "application/json");
+    assert!(too_big.json()["error"]
+        .as_str()
+        .unwrap_or("")
+        .contains("1024"));
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_with_the_position() {
+    let server = TestServer::start().await;
+    let reply = server.send("PUT", "/upload", &[], "{\"a\": 1,").await;
+    assert_eq!(reply.status, 400);
+    let message = reply.json()["error"].as_str().unwrap_or("").to_owned();
+    assert!(message.starts_with("invalid JSON body"), "{message}");
+    assert!(message.contains("line 1 column"), "{message}");
+    let reply = server.send("PUT", "/upload", &[], "{\"a\": [1, 2]}").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), json!({ "a": [1, 2] }));
+}
+
+#[tokio::test]
+async fn state_reaches_handlers() {
+    let server = TestServer::start().await;
+    let first = server.send("POST", "/counter", &[], "").await.json();
+    let second = server.send("POST", "/counter", &[], "").await.json();
+    assert_eq!(first, json!({ "hits": 1, "name": "test" }));
+    assert_eq!(second, json!({ "hits": 2, "name": "test" }));
+}
+
+#[tokio::test]
+async fn axum_extractors_work() {
+    let server = TestServer::start().await;
+    let reply = server.get("/extractors?q=hello").await;
+    assert_eq!(reply.json(), json!({ "q": "hello" }));
+    let reply = server
+        .send(
+            "POST",
+            "/extractors",
+            &[("content-type", "application/json")],
+            r#"{"text":"hi"}"#,
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), json!({ "text": "hi" }));
+    // Extractor rejections are client errors.
+    let reply = server.get("/extractors").await;
+    assert_eq!(reply.status, 400);
+    let reply = server
+        .send(
+            "POST",
+            "/extractors",
+            &[("content-type", "application/json")],
+            "{",
+        )
+        .await;
+    assert_eq!(reply.status, 400);
+}
