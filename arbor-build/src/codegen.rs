@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use crate::diagnostic::display_path;
 use crate::parse::{Method, RouteExports};
 use crate::scan::{AppTree, Folder, ModuleDir, SourceFile};
-use crate::segment::Segment;
+use crate::segment::{rust_name as clean, Segment};
 
 /// Everything the generator needs that scanning and parsing found.
 pub struct Input<'a> {
@@ -66,7 +66,7 @@ pub fn render(input: &Input<'_>) -> String {
             let path = abs_path(file);
             (
                 quote! {
-                    #[doc = "`app/not-found.rs`: answers every URL no route matches."]
+                    #[doc = " `app/not-found.rs`: answers every URL no route matches."]
                     #[path = #path]
                     pub mod not_found;
                 },
@@ -79,7 +79,7 @@ pub fn render(input: &Input<'_>) -> String {
         #body
         #not_found_mod
 
-        /// Every route of `app/`, in the order the router tries them for a URL that fits several.
+        /// Every route of `app/`: its URL pattern, its file and the methods it exports.
         #[allow(dead_code)]
         pub const ROUTES: &[::arbor::routing::RouteInfo] = &[#(#manifest),*];
 
@@ -120,7 +120,7 @@ fn folder_items(
         items.push(params_struct(segments, &pattern));
         let path = abs_path(route);
         let doc = format!(
-            "`{}`: the route handlers for `{pattern}`.",
+            " `{}`: the route handlers for `{pattern}`.",
             display_path(&route.rel)
         );
         items.push(quote! {
@@ -145,7 +145,7 @@ fn folder_items(
         let child_module = quote!(#module::#ident);
         let inner = folder_items(child, input, segments, &child_module, routes);
         if !inner.is_empty() {
-            let doc = format!("The folder `{}`.", child.name);
+            let doc = format!(" The folder `{}`.", child.name);
             items.push(quote! {
                 #[doc = #doc]
                 pub mod #ident { #inner }
@@ -159,7 +159,7 @@ fn folder_items(
 }
 
 fn module_dir(dir: &ModuleDir, ident: &Ident) -> TokenStream {
-    let doc = format!("The private folder `{}` (never routed).", dir.name);
+    let doc = format!(" The private folder `{}` (never routed).", dir.name);
     if let Some(mod_rs) = &dir.mod_rs {
         let path = abs_path(mod_rs);
         return quote! {
@@ -203,7 +203,7 @@ fn pattern(segments: &[Segment]) -> String {
 fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
     let params: Vec<&Segment> = segments.iter().filter(|s| s.param().is_some()).collect();
     if params.is_empty() {
-        let doc = format!("`{pattern}` has no dynamic segment, so its parameters are empty.");
+        let doc = format!(" `{pattern}` has no dynamic segment, so its parameters are empty.");
         return quote! {
             #[doc = #doc]
             #[allow(dead_code)]
@@ -220,17 +220,19 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
             Segment::CatchAll(_) => (
                 quote!(::std::vec::Vec<::std::string::String>),
                 quote!(many),
-                format!("`[...{name}]`: one or more segments, each percent-decoded."),
+                format!(" `[...{name}]`: one or more segments, each percent-decoded."),
             ),
             Segment::OptionalCatchAll(_) => (
                 quote!(::std::option::Option<::std::vec::Vec<::std::string::String>>),
                 quote!(optional),
-                format!("`[[...{name}]]`: `None` when the URL stops before it, else the segments."),
+                format!(
+                    " `[[...{name}]]`: `None` when the URL stops before it, else the segments."
+                ),
             ),
             _ => (
                 quote!(::std::string::String),
                 quote!(one),
-                format!("`[{name}]`: one segment, percent-decoded."),
+                format!(" `[{name}]`: one segment, percent-decoded."),
             ),
         };
         fields.push(quote!(#[doc = #doc] pub #field: #ty));
@@ -244,7 +246,7 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
             _ => quote!(map.serialize_entry(#name, &self.#field)?;),
         });
     }
-    let doc = format!("The parameters of `{pattern}`, decoded from the URL.");
+    let doc = format!(" The parameters of `{pattern}`, decoded from the URL.");
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,23 +285,6 @@ fn field_ident(name: &str) -> Ident {
     } else {
         Ident::new_raw(&cleaned, Span::call_site())
     }
-}
-
-fn clean(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    out
 }
 
 /// Module names for the folders of one parent, unique and valid whatever the folder names.

@@ -126,7 +126,7 @@ impl fmt::Display for Error {
         match self {
             Error::Invalid(diagnostics) => {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                for d in diagnostics {
+                for d in diagnostics.iter().filter(|d| d.is_error()) {
                     writeln!(f, "{d}\n")?;
                 }
                 let s = if errors == 1 { "" } else { "s" };

@@ -113,6 +113,25 @@ impl Segment {
     }
 }
 
+/// The Rust field (or module) name a parameter or folder name becomes: every character that
+/// cannot appear in an identifier is `_`, and a leading digit gets a `_` in front.
+pub fn rust_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
 /// `%5F` in a folder name stands for `_`, so `%5Fescaped` is served at `/_escaped`.
 fn unescape_underscores(name: &str) -> String {
     name.replace("%5F", "_").replace("%5f", "_")

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{display_path, Diagnostic};
 use crate::scan::{AppTree, Folder, SourceFile};
-use crate::segment::Segment;
+use crate::segment::{rust_name, Segment};
 
 /// Whether an endpoint file is a route handler or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,13 +105,16 @@ fn check_params(endpoint: &Endpoint, out: &mut Vec<Diagnostic>) {
                     .rule("a dynamic path cannot repeat a slug name, each one becomes a field of `Params`")
                     .help(format!("rename one of the `{param}` folders")),
             );
-        } else if let Some(other) = seen.iter().find(|s| word_chars(s) == word_chars(param)) {
+        } else if let Some(other) = seen.iter().find(|s| rust_name(s) == rust_name(param)) {
             out.push(
                 Diagnostic::error(format!(
-                    "the parameters `{other}` and `{param}` in `{pattern}` differ only by non-word symbols"
+                    "the parameters `{other}` and `{param}` in `{pattern}` differ only by symbols"
                 ))
                 .file(&endpoint.file.rel)
-                .rule("slug names within one dynamic path must differ by more than symbols")
+                .rule(format!(
+                    "slug names within one dynamic path must differ by more than symbols: both become the `Params` field `{}`",
+                    rust_name(param)
+                ))
                 .help(format!("rename `{param}` so it cannot be mistaken for `{other}`")),
             );
         }
@@ -134,12 +137,6 @@ fn check_params(endpoint: &Endpoint, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-}
-
-fn word_chars(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
-        .collect()
 }
 
 /// §1.3: a route and a page in one folder.
