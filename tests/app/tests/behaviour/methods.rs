@@ -1,10 +1,10 @@
 //! HEAD, OPTIONS, 405 with `Allow`, unknown methods (`nextjs-semantics.md` §3 and the deviations).
 
-use arbor_test_app::TestServer;
+use arbor_test_app::start;
 
 #[tokio::test]
 async fn exported_method_runs() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/only-get").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("x-handler"), "GET");
@@ -14,7 +14,7 @@ async fn exported_method_runs() {
 
 #[tokio::test]
 async fn head_runs_get_and_drops_the_body() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let get = server.get("/only-get").await;
     let head = server.send("HEAD", "/only-get", &[], "").await;
     assert_eq!(head.status, 200);
@@ -32,7 +32,7 @@ async fn head_runs_get_and_drops_the_body() {
 
 #[tokio::test]
 async fn explicit_head_and_options_are_used_verbatim() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let head = server.send("HEAD", "/echo/42", &[], "").await;
     assert_eq!(head.status, 200);
     assert_eq!(head.header("x-handler"), "HEAD");
@@ -43,7 +43,7 @@ async fn explicit_head_and_options_are_used_verbatim() {
 
 #[tokio::test]
 async fn options_is_automatic() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send("OPTIONS", "/only-get", &[], "").await;
     assert_eq!(reply.status, 204);
     assert_eq!(reply.header("allow"), "GET, HEAD, OPTIONS");
@@ -58,7 +58,7 @@ async fn options_is_automatic() {
 
 #[tokio::test]
 async fn missing_method_is_405_with_allow() {
-    let server = TestServer::start().await;
+    let server = start().await;
     for method in ["POST", "PUT", "PATCH", "DELETE"] {
         let reply = server.send(method, "/only-get", &[], "").await;
         assert_eq!(reply.status, 405, "{method}");
@@ -75,7 +75,7 @@ async fn missing_method_is_405_with_allow() {
 
 #[tokio::test]
 async fn unknown_method_is_501() {
-    let server = TestServer::start().await;
+    let server = start().await;
     for method in ["PROPFIND", "PURGE"] {
         let reply = server.send(method, "/only-get", &[], "").await;
         assert_eq!(reply.status, 501, "{method}");
@@ -85,7 +85,7 @@ async fn unknown_method_is_501() {
 
 #[tokio::test]
 async fn trace_is_405_with_allow() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send("TRACE", "/only-get", &[], "").await;
     assert_eq!(reply.status, 405);
     assert_eq!(reply.header("allow"), "GET, HEAD, OPTIONS");
@@ -93,7 +93,7 @@ async fn trace_is_405_with_allow() {
 
 #[tokio::test]
 async fn every_exported_method_runs_with_its_body() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server
         .send(
             "POST",

@@ -1,11 +1,11 @@
 //! What handlers receive: URL, forwarded headers, bodies and their limit, state, extractors.
 
-use arbor_test_app::TestServer;
+use arbor_test_app::{start, start_with};
 use serde_json::json;
 
 #[tokio::test]
 async fn url_comes_from_the_server_not_the_host_header() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server
         .send("GET", "/echo/1", &[("host", "evil.example:1234")], "")
         .await;
@@ -17,7 +17,7 @@ async fn url_comes_from_the_server_not_the_host_header() {
 
 #[tokio::test]
 async fn forwarded_headers_are_added() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let port = server.addr.port().to_string();
     let headers = server.get("/headers").await.json();
     assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
@@ -43,7 +43,7 @@ async fn forwarded_headers_are_added() {
 
 #[tokio::test]
 async fn body_over_the_limit_is_413() {
-    let server = TestServer::start_with(|s| s.body_limit(1024)).await;
+    let server = start_with(|s| s.body_limit(1024)).await;
     let ok = server.send("POST", "/upload", &[], &"a".repeat(1024)).await;
     assert_eq!(ok.status, 200);
     assert_eq!(ok.json(), json!({ "bytes": 1024 }));
@@ -58,7 +58,7 @@ async fn body_over_the_limit_is_413() {
 
 #[tokio::test]
 async fn malformed_json_is_400_with_the_position() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send("PUT", "/upload", &[], "{\"a\": 1,").await;
     assert_eq!(reply.status, 400);
     let message = reply.json()["error"].as_str().unwrap_or("").to_owned();
@@ -71,7 +71,7 @@ async fn malformed_json_is_400_with_the_position() {
 
 #[tokio::test]
 async fn state_reaches_handlers() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let first = server.send("POST", "/counter", &[], "").await.json();
     let second = server.send("POST", "/counter", &[], "").await.json();
     assert_eq!(first, json!({ "hits": 1, "name": "test" }));
@@ -80,7 +80,7 @@ async fn state_reaches_handlers() {
 
 #[tokio::test]
 async fn axum_extractors_work() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/extractors?q=hello").await;
     assert_eq!(reply.json(), json!({ "q": "hello" }));
     let reply = server

@@ -1,12 +1,12 @@
 //! Path normalisation, errors, panics, control-flow helpers and the not-found answers
 //! (`nextjs-semantics.md` §2.1, §4.3, §7).
 
-use arbor_test_app::TestServer;
+use arbor_test_app::start;
 use serde_json::json;
 
 #[tokio::test]
 async fn trailing_slash_redirects_with_the_query_for_every_method() {
-    let server = TestServer::start().await;
+    let server = start().await;
     for method in ["GET", "POST", "DELETE", "HEAD"] {
         let reply = server.send(method, "/echo/1/?query=first", &[], "").await;
         assert_eq!(reply.status, 308, "{method}");
@@ -21,7 +21,7 @@ async fn trailing_slash_redirects_with_the_query_for_every_method() {
 
 #[tokio::test]
 async fn repeated_slashes_redirect() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("//only-get").await;
     assert_eq!(reply.status, 308);
     assert_eq!(reply.header("location"), "/only-get");
@@ -31,7 +31,7 @@ async fn repeated_slashes_redirect() {
 
 #[tokio::test]
 async fn malformed_escape_is_400() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/echo/%E0%A4%A").await;
     assert_eq!(reply.status, 400);
     let reply = server.get("/echo/%FF").await;
@@ -40,7 +40,7 @@ async fn malformed_escape_is_400() {
 
 #[tokio::test]
 async fn handler_error_is_an_empty_500() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/throws").await;
     assert_eq!(reply.status, 500);
     assert!(reply.body.is_empty());
@@ -49,7 +49,7 @@ async fn handler_error_is_an_empty_500() {
 
 #[tokio::test]
 async fn client_error_carries_a_json_message() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send("POST", "/throws", &[], "").await;
     assert_eq!(reply.status, 409);
     assert_eq!(reply.header("content-type"), "application/json");
@@ -58,7 +58,7 @@ async fn client_error_carries_a_json_message() {
 
 #[tokio::test]
 async fn panic_is_500_and_the_server_lives_on() {
-    let server = TestServer::start().await;
+    let server = start().await;
     for _ in 0..3 {
         let reply = server.get("/panics").await;
         assert_eq!(reply.status, 500);
@@ -69,7 +69,7 @@ async fn panic_is_500_and_the_server_lives_on() {
 
 #[tokio::test]
 async fn not_found_helper_is_an_empty_404() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/not-found-route").await;
     assert_eq!(reply.status, 404);
     assert!(reply.body.is_empty());
@@ -77,7 +77,7 @@ async fn not_found_helper_is_an_empty_404() {
 
 #[tokio::test]
 async fn redirect_helpers_keep_the_location_as_given() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/redirects").await;
     assert_eq!(reply.status, 307);
     assert_eq!(reply.header("location"), "/only-get?from=redirect");
@@ -92,7 +92,7 @@ async fn redirect_helpers_keep_the_location_as_given() {
 
 #[tokio::test]
 async fn unmatched_document_request_gets_the_html_page() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/no/such/path").await;
     assert_eq!(reply.status, 404);
     assert_eq!(reply.header("content-type"), "text/html; charset=utf-8");
@@ -111,7 +111,7 @@ async fn unmatched_document_request_gets_the_html_page() {
 
 #[tokio::test]
 async fn unmatched_subresource_request_gets_plain_text() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server
         .send("GET", "/logo.png", &[("sec-fetch-dest", "image")], "")
         .await;
@@ -125,7 +125,7 @@ async fn unmatched_subresource_request_gets_plain_text() {
 
 #[tokio::test]
 async fn head_on_unmatched_path_has_no_body() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send("HEAD", "/no/such/path", &[], "").await;
     assert_eq!(reply.status, 404);
     assert!(reply.body.is_empty());

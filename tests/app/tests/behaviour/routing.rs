@@ -1,11 +1,11 @@
 //! Folder conventions, precedence and parameter decoding (`nextjs-semantics.md` §1.2, §2.2, §2.3).
 
-use arbor_test_app::TestServer;
+use arbor_test_app::start;
 use serde_json::json;
 
 #[tokio::test]
 async fn root_route_serves_slash() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.text(), "root");
@@ -13,7 +13,7 @@ async fn root_route_serves_slash() {
 
 #[tokio::test]
 async fn dynamic_segment_is_a_decoded_param() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/echo/42?a=1&a=2&b=x%20y").await;
     assert_eq!(reply.status, 200);
     let body = reply.json();
@@ -31,7 +31,7 @@ async fn dynamic_segment_is_a_decoded_param() {
 
 #[tokio::test]
 async fn params_are_decoded_per_segment_after_matching() {
-    let server = TestServer::start().await;
+    let server = start().await;
     for (path, id) in [
         ("/echo/a%20b", "a b"),
         ("/echo/a%2Fb", "a/b"),
@@ -52,7 +52,7 @@ async fn params_are_decoded_per_segment_after_matching() {
 
 #[tokio::test]
 async fn param_with_symbol_in_its_name() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/echo-params/x/y%20z").await;
     assert_eq!(
         reply.json(),
@@ -62,13 +62,13 @@ async fn param_with_symbol_in_its_name() {
 
 #[tokio::test]
 async fn extra_segment_is_404() {
-    let server = TestServer::start().await;
+    let server = start().await;
     assert_eq!(server.get("/echo/1/2").await.status, 404);
 }
 
 #[tokio::test]
 async fn catch_all_needs_a_segment_and_splits_before_decoding() {
-    let server = TestServer::start().await;
+    let server = start().await;
     assert_eq!(server.get("/docs").await.status, 404);
     let reply = server.get("/docs/a/b/c").await;
     assert_eq!(reply.json()["params"], json!({ "slug": ["a", "b", "c"] }));
@@ -78,7 +78,7 @@ async fn catch_all_needs_a_segment_and_splits_before_decoding() {
 
 #[tokio::test]
 async fn optional_catch_all_key_is_absent_without_segments() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/files").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json()["params"], json!({}));
@@ -90,7 +90,7 @@ async fn optional_catch_all_key_is_absent_without_segments() {
 
 #[tokio::test]
 async fn static_beats_param_beats_catch_all() {
-    let server = TestServer::start().await;
+    let server = start().await;
     assert_eq!(
         server.get("/shop/new").await.json()["handler"],
         "shop/new GET"
@@ -109,7 +109,7 @@ async fn static_beats_param_beats_catch_all() {
 
 #[tokio::test]
 async fn group_folder_adds_nothing_to_the_url() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/grouped").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json()["params"], json!(null));
@@ -119,7 +119,7 @@ async fn group_folder_adds_nothing_to_the_url() {
 
 #[tokio::test]
 async fn private_folder_is_not_routed_and_escaped_underscore_is() {
-    let server = TestServer::start().await;
+    let server = start().await;
     assert_eq!(server.get("/_private").await.status, 404);
     assert_eq!(server.get("/_lib/describe").await.status, 404);
     let reply = server.get("/_escaped").await;
@@ -131,7 +131,7 @@ async fn private_folder_is_not_routed_and_escaped_underscore_is() {
 
 #[tokio::test]
 async fn matching_is_case_sensitive() {
-    let server = TestServer::start().await;
+    let server = start().await;
     assert_eq!(server.get("/ONLY-GET").await.status, 404);
     assert_eq!(server.get("/only-get").await.status, 200);
 }

@@ -3,11 +3,12 @@
 use std::io::Read;
 use std::time::Duration;
 
-use arbor_test_app::TestServer;
+use arbor_test_app::{start, start_with};
+use arbor_test_support::TestServer;
 
 #[tokio::test]
 async fn speaks_http2() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.send_h2("GET", "/only-get").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("x-handler"), "GET");
@@ -18,7 +19,7 @@ async fn speaks_http2() {
 
 #[tokio::test]
 async fn gzip_when_the_client_asks() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let plain = server.get("/files/a/b/c").await;
     let reply = server
         .send("GET", "/files/a/b/c", &[("accept-encoding", "gzip")], "")
@@ -35,7 +36,7 @@ async fn gzip_when_the_client_asks() {
 
 #[tokio::test]
 async fn brotli_when_the_client_asks() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let plain = server.get("/files/a/b/c").await;
     let reply = server
         .send("GET", "/files/a/b/c", &[("accept-encoding", "br")], "")
@@ -50,14 +51,14 @@ async fn brotli_when_the_client_asks() {
 
 #[tokio::test]
 async fn no_compression_unless_asked() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let reply = server.get("/files/a/b/c").await;
     assert!(!reply.headers.contains_key("content-encoding"));
 }
 
 #[tokio::test]
 async fn shutdown_drains_in_flight_requests() {
-    let server = TestServer::start().await;
+    let server = start().await;
     let url = server.addr;
     let in_flight = tokio::spawn({
         let probe = TestServer::probe(url);
@@ -74,7 +75,7 @@ async fn shutdown_drains_in_flight_requests() {
 
 #[tokio::test]
 async fn shutdown_gives_up_after_the_timeout() {
-    let server = TestServer::start_with(|s| s.shutdown_timeout(Duration::from_millis(100))).await;
+    let server = start_with(|s| s.shutdown_timeout(Duration::from_millis(100))).await;
     let probe = TestServer::probe(server.addr);
     let in_flight = tokio::spawn(async move { probe.try_get("/slow?ms=5000").await });
     tokio::time::sleep(Duration::from_millis(100)).await;
