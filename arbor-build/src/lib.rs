@@ -3,7 +3,7 @@
 //!
 //! Call it from `build.rs`:
 //!
-//! ```no_run
+//! ```text
 //! fn main() {
 //!     arbor_build::generate();
 //! }
@@ -17,6 +17,8 @@
 //! can break (two routes at one URL, a route and a page in one folder, slug names that
 //! disagree) stops the build with a message naming the files, the rule and the fix.
 //! Nothing is discovered at run time.
+
+#![warn(missing_docs)]
 
 mod codegen;
 mod diagnostic;

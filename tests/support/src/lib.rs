@@ -8,6 +8,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 use std::net::SocketAddr;
 
 use bytes::Bytes;
