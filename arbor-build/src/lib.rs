@@ -9,7 +9,12 @@
 //! }
 //! ```
 //!
-//! then include the result in `src/main.rs` with `arbor::app!()`.
+//! then declare the result in `src/main.rs` with `arbor::app!()`.
+//!
+//! Two files are written: the router, into `OUT_DIR`, and the module tree, `src/app.rs`, which
+//! declares every folder of `app/` as a module and each `route.rs` beside its `Params`. The
+//! module tree changes only when folders are added, renamed or removed; `build.rs` rewrites it
+//! then, and it is meant to be committed: editors follow it into the route files.
 //!
 //! [`generate`] walks `app/` (or `src/app/`): every `route.rs` is an endpoint at the URL its
 //! folders spell, `[id]`, `[...slug]` and `[[...slug]]` folders are parameters, `(group)`
@@ -38,8 +43,12 @@ pub use parse::Method;
 use scan::{AppTree, SourceFile};
 use validate::Kind;
 
-/// Name of the generated file inside `OUT_DIR`; `arbor::app!()` includes it.
+/// The router, written inside `OUT_DIR` and included by the module tree.
 pub const GENERATED_FILE: &str = "arbor_app.rs";
+
+/// The module tree, written beside the crate's `main.rs` / `lib.rs` and declared by
+/// `arbor::app!()`. Commit it: it is what rust-analyzer follows into the route files.
+pub const TREE_FILE: &str = "src/app.rs";
 
 /// Generates the router for this crate's `app/` folder. Call it from `build.rs`.
 ///
@@ -78,7 +87,8 @@ pub struct Builder {
 pub struct Report {
     diagnostics: Vec<Diagnostic>,
     routes: Vec<String>,
-    code: String,
+    tree: String,
+    router: String,
 }
 
 impl Report {
@@ -92,9 +102,14 @@ impl Report {
         &self.routes
     }
 
-    /// The generated Rust source.
-    pub fn code(&self) -> &str {
-        &self.code
+    /// The module tree, as written to `src/app.rs`.
+    pub fn tree(&self) -> &str {
+        &self.tree
+    }
+
+    /// The router, as written to `OUT_DIR/arbor_app.rs`.
+    pub fn router(&self) -> &str {
+        &self.router
     }
 }
 
@@ -239,9 +254,14 @@ impl Builder {
             return Err(Error::Invalid(diagnostics));
         }
         let lookup = |file: &SourceFile| exports.get(&file.rel).cloned().flatten();
-        let code = codegen::render(&codegen::Input {
+        let app_from_src = match app_rel.strip_prefix("src") {
+            Ok(inside) => diagnostic::display_path(inside),
+            Err(_) => format!("../{}", diagnostic::display_path(&app_rel)),
+        };
+        let output = codegen::render(&codegen::Input {
             tree: &tree,
             exports: &lookup,
+            app_from_src,
         });
         let routes = endpoints
             .iter()
@@ -251,24 +271,39 @@ impl Builder {
         Ok(Report {
             diagnostics,
             routes,
-            code,
+            tree: output.tree,
+            router: output.router,
         })
     }
 
-    /// Checks the tree, renders the router and writes it to `OUT_DIR/arbor_app.rs`.
+    /// Checks the tree, writes the router to `OUT_DIR/arbor_app.rs` and brings `src/app.rs`
+    /// up to date.
     pub fn generate(&self) -> Result<Report, Error> {
         let report = self.render()?;
         let out_dir = self
             .out_dir
             .clone()
             .ok_or(Error::NotInBuildScript("OUT_DIR"))?;
-        let path = out_dir.join(GENERATED_FILE);
-        // Rewrite only on change, so an unchanged tree does not recompile the app.
-        if fs::read_to_string(&path).ok().as_deref() != Some(report.code()) {
-            fs::write(&path, report.code()).map_err(|e| Error::Io(path.clone(), e))?;
+        write_if_changed(&out_dir.join(GENERATED_FILE), report.router())?;
+        let tree_file = self.crate_root.join(TREE_FILE);
+        if self.print_rerun {
+            println!("cargo:rerun-if-changed={}", tree_file.display());
         }
+        write_if_changed(&tree_file, report.tree())?;
         Ok(report)
     }
+}
+
+/// Writes only on change, so an unchanged tree recompiles nothing and a committed file stays
+/// untouched.
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
+    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::Io(parent.to_path_buf(), e))?;
+    }
+    fs::write(path, contents).map_err(|e| Error::Io(path.to_path_buf(), e))
 }
 
 fn route_warnings(

@@ -89,18 +89,27 @@ fn valid_tree_routes() {
 }
 
 #[test]
-fn generated_code() {
+fn generated_module_tree() {
     let report = Builder::new(fixture("valid")).render().expect("valid tree");
-    let root = fixture("valid").display().to_string();
-    insta::assert_snapshot!(report.code().replace(&root, "$FIXTURE"));
+    insta::assert_snapshot!(report.tree());
 }
 
 #[test]
-fn generate_writes_the_router_and_skips_unchanged_writes() {
+fn generated_router() {
+    let report = Builder::new(fixture("valid")).render().expect("valid tree");
+    insta::assert_snapshot!(report.router());
+}
+
+#[test]
+fn generate_writes_both_files_and_skips_unchanged_writes() {
     let out = std::env::temp_dir().join(format!("arbor-build-test-{}", std::process::id()));
-    std::fs::create_dir_all(&out).expect("temp dir");
-    let builder = Builder::new(fixture("valid")).out_dir(&out);
+    let crate_root = out.join("crate");
+    copy_dir(&fixture("valid"), &crate_root);
+    let builder = Builder::new(&crate_root).out_dir(&out);
     builder.generate().expect("generates");
+    let tree =
+        std::fs::read_to_string(crate_root.join(arbor_build::TREE_FILE)).expect("tree written");
+    assert!(tree.contains("#[path = \"../app/comments\"]"));
     let file = out.join(arbor_build::GENERATED_FILE);
     let first = std::fs::metadata(&file)
         .and_then(|m| m.modified())
@@ -112,4 +121,17 @@ fn generate_writes_the_router_and_skips_unchanged_writes() {
         .expect("still there");
     assert_eq!(first, second, "an unchanged tree must not touch the file");
     std::fs::remove_dir_all(&out).ok();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }

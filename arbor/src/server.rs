@@ -164,11 +164,11 @@ impl Server {
 /// logging to stderr through `tracing` (filter with `RUST_LOG`, default `info`).
 ///
 /// ```no_run
-/// arbor::app!();
-///
 /// #[tokio::main]
 /// async fn main() -> std::io::Result<()> {
-///     arbor::serve(app::router()).await
+///     // In an app: `arbor::app!();` at the crate root, then `app::router()`.
+///     let app = arbor::App::new();
+///     arbor::serve(app).await
 /// }
 /// ```
 pub async fn serve(app: App) -> io::Result<()> {

@@ -205,8 +205,8 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
 /// `app::router()` (generated from `app/`) returns one; serve it with [`crate::serve`]:
 ///
 /// ```no_run
-/// # mod app { pub fn router() -> arbor::App<Db> { arbor::App::new() } }
 /// # #[derive(Clone)] struct Db;
+/// # mod app { pub fn router<S: Clone + Send + Sync + 'static>() -> arbor::App<S> { arbor::App::new() } }
 /// # async fn run() -> std::io::Result<()> {
 /// let app = app::router().with_state(Db);
 /// arbor::serve(app).await
