@@ -106,3 +106,19 @@ async fn axum_extractors_work() {
         .await;
     assert_eq!(reply.status, 400);
 }
+
+#[tokio::test]
+async fn chunked_body_over_the_limit_is_413_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start_with(|s| s.body_limit(1024)).await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let chunk = "a".repeat(600);
+    let request = format!(
+        "POST /upload HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n\
+         258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+}
