@@ -275,14 +275,7 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
         };
         fields.push(quote!(#[doc = #doc] pub #field: #ty));
         inits.push(quote!(#field: params.#get(#index)));
-        entries.push(match segment {
-            Segment::OptionalCatchAll(_) => quote! {
-                if let ::std::option::Option::Some(value) = &self.#field {
-                    map.serialize_entry(#name, value)?;
-                }
-            },
-            _ => quote!(map.serialize_entry(#name, &self.#field)?;),
-        });
+        entries.push(quote!((#name, (&self.#field).into())));
     }
     let doc = format!(" The parameters of `{pattern}`, decoded from the URL.");
     quote! {
@@ -303,10 +296,7 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                #(#entries)*
-                map.end()
+                ::arbor::routing::serialize_params(serializer, &[#(#entries),*])
             }
         }
     }

@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use crate::body::Body;
 
 pub(crate) use params::Matched;
-pub use params::{FromParams, NoParams, Params, RouteContext};
+pub use params::{serialize_params, FromParams, NoParams, ParamRef, Params, RouteContext};
 
 /// A method a route file can export a handler for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -102,6 +102,54 @@ impl Serialize for NoParams {
     }
 }
 
+/// A borrowed parameter value, for [`serialize_params`].
+#[derive(Debug, Clone, Copy)]
+pub enum ParamRef<'a> {
+    /// `[param]`
+    One(&'a str),
+    /// `[...catch-all]`
+    Many(&'a [String]),
+    /// `[[...optional]]`: left out of the map when `None`, as Next.js leaves the key out.
+    Optional(Option<&'a [String]>),
+}
+
+impl<'a> From<&'a String> for ParamRef<'a> {
+    fn from(value: &'a String) -> Self {
+        ParamRef::One(value)
+    }
+}
+
+impl<'a> From<&'a Vec<String>> for ParamRef<'a> {
+    fn from(value: &'a Vec<String>) -> Self {
+        ParamRef::Many(value)
+    }
+}
+
+impl<'a> From<&'a Option<Vec<String>>> for ParamRef<'a> {
+    fn from(value: &'a Option<Vec<String>>) -> Self {
+        ParamRef::Optional(value.as_deref())
+    }
+}
+
+/// Serialises a generated `Params` as the map Next.js gives handlers (`{"id": "1"}`), under
+/// the folder names. Generated code calls it; there is no need to call it by hand.
+pub fn serialize_params<S: Serializer>(
+    serializer: S,
+    entries: &[(&str, ParamRef<'_>)],
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    for (name, value) in entries {
+        match value {
+            ParamRef::One(v) => map.serialize_entry(name, v)?,
+            ParamRef::Many(v) => map.serialize_entry(name, v)?,
+            ParamRef::Optional(Some(v)) => map.serialize_entry(name, v)?,
+            ParamRef::Optional(None) => {}
+        }
+    }
+    map.end()
+}
+
 /// What the router found for this request. Stored in the request's extensions.
 #[derive(Debug, Clone)]
 pub(crate) struct Matched {

@@ -42,10 +42,10 @@ pub mod comments {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                map.serialize_entry("id", &self.id)?;
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("id", (&self.id).into())],
+                )
             }
         }
         /// `app/comments/[id]/route.rs`: the route handlers for `/comments/[id]`.

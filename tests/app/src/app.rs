@@ -88,10 +88,10 @@ pub mod docs {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                map.serialize_entry("slug", &self.slug)?;
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("slug", (&self.slug).into())],
+                )
             }
         }
         /// `app/docs/[...slug]/route.rs`: the route handlers for `/docs/[...slug]`.
@@ -124,10 +124,10 @@ pub mod echo {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                map.serialize_entry("id", &self.id)?;
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("id", (&self.id).into())],
+                )
             }
         }
         /// `app/echo/[id]/route.rs`: the route handlers for `/echo/[id]`.
@@ -168,11 +168,10 @@ pub mod echo_params {
                     &self,
                     serializer: S,
                 ) -> ::std::result::Result<S::Ok, S::Error> {
-                    use ::arbor::__private::serde::ser::SerializeMap;
-                    let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                    map.serialize_entry("a", &self.a)?;
-                    map.serialize_entry("b-c", &self.b_c)?;
-                    map.end()
+                    ::arbor::routing::serialize_params(
+                        serializer,
+                        &[("a", (&self.a).into()), ("b-c", (&self.b_c).into())],
+                    )
                 }
             }
             /// `app/echo-params/[a]/[b-c]/route.rs`: the route handlers for `/echo-params/[a]/[b-c]`.
@@ -219,12 +218,10 @@ pub mod files {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                if let ::std::option::Option::Some(value) = &self.path {
-                    map.serialize_entry("path", value)?;
-                }
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("path", (&self.path).into())],
+                )
             }
         }
         /// `app/files/[[...path]]/route.rs`: the route handlers for `/files/[[...path]]`.
@@ -312,10 +309,10 @@ pub mod shop {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                map.serialize_entry("all", &self.all)?;
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("all", (&self.all).into())],
+                )
             }
         }
         /// `app/shop/[...all]/route.rs`: the route handlers for `/shop/[...all]`.
@@ -344,10 +341,10 @@ pub mod shop {
                 &self,
                 serializer: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::arbor::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                map.serialize_entry("item", &self.item)?;
-                map.end()
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("item", (&self.item).into())],
+                )
             }
         }
         /// `app/shop/[item]/route.rs`: the route handlers for `/shop/[item]`.
