@@ -23,6 +23,10 @@ use crate::routing::{App, BoxHandler, Matched, Method, Params};
 type Response = http::Response<Body>;
 
 const NO_STORE: &str = "private, no-cache, no-store, max-age=0, must-revalidate";
+/// Plain text pages, such as the sub-resource 404.
+const TEXT_TYPE: &str = "text/plain; charset=utf-8";
+/// The framework's own error answers, as Next.js writes them.
+const ERROR_TYPE: &str = "text/plain";
 
 struct ReadyRoute {
     pattern: &'static str,
@@ -104,7 +108,12 @@ impl Dispatcher {
             PathCheck::Clean => {}
             PathCheck::Redirect(location) => return permanent_redirect(location),
             PathCheck::MalformedEscape => {
-                return text(StatusCode::BAD_REQUEST, "Bad Request", None);
+                return text(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request",
+                    ERROR_TYPE,
+                    Some(NO_STORE),
+                );
             }
         }
         self.add_forwarded(req, peer);
@@ -204,9 +213,19 @@ impl Dispatcher {
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
             headers.insert(CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+            // The page is static, served as Next.js serves its prerendered not-found page.
+            headers.insert(
+                HeaderName::from_static("x-nextjs-cache"),
+                HeaderValue::from_static("HIT"),
+            );
             response
         } else {
-            text(StatusCode::NOT_FOUND, "Not Found", Some(NO_STORE))
+            text(
+                StatusCode::NOT_FOUND,
+                "Not Found",
+                TEXT_TYPE,
+                Some(NO_STORE),
+            )
         }
     }
 
@@ -292,13 +311,17 @@ fn empty(status: StatusCode) -> Response {
     response
 }
 
-fn text(status: StatusCode, body: &'static str, cache: Option<&'static str>) -> Response {
+fn text(
+    status: StatusCode,
+    body: &'static str,
+    content_type: &'static str,
+    cache: Option<&'static str>,
+) -> Response {
     let mut response = http::Response::new(Body::from(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(cache) = cache {
         response
             .headers_mut()

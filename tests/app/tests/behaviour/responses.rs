@@ -100,6 +100,7 @@ async fn unmatched_document_request_gets_the_html_page() {
         reply.header("cache-control"),
         "private, no-cache, no-store, max-age=0, must-revalidate"
     );
+    assert_eq!(reply.header("x-nextjs-cache"), "HIT");
     assert!(reply.text().contains("404"));
     assert!(reply.text().contains("This page could not be found"));
     // Any method.
@@ -118,6 +119,7 @@ async fn unmatched_subresource_request_gets_plain_text() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.header("content-type"), "text/plain; charset=utf-8");
     assert_eq!(reply.text(), "Not Found");
+    assert!(!reply.headers.contains_key("x-nextjs-cache"));
     let reply = server.get("/_next/static/not-there.js").await;
     assert_eq!(reply.header("content-type"), "text/plain; charset=utf-8");
     assert_eq!(reply.text(), "Not Found");
