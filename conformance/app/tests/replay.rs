@@ -29,10 +29,17 @@ fn conformance_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// `ARBOR_CONFORMANCE_CASES`, else `shared/conformance/cases.json` beside the checkout (or in it).
 fn cases_path() -> PathBuf {
-    match std::env::var_os("ARBOR_CONFORMANCE_CASES") {
-        Some(path) => PathBuf::from(path),
-        None => conformance_dir().join("../../shared/conformance/cases.json"),
+    if let Some(path) = std::env::var_os("ARBOR_CONFORMANCE_CASES") {
+        return PathBuf::from(path);
+    }
+    let beside = conformance_dir().join("../../shared/conformance/cases.json");
+    let inside = conformance_dir().join("../shared/conformance/cases.json");
+    if inside.exists() && !beside.exists() {
+        inside
+    } else {
+        beside
     }
 }
 
