@@ -14,6 +14,7 @@ use http::{HeaderName, HeaderValue, StatusCode};
 use http_body::Body as _;
 
 use crate::body::{Body, BodySlot};
+use crate::cookies;
 use crate::error::json_error;
 use crate::path::{self, PathCheck};
 use crate::request::Origin;
@@ -183,8 +184,14 @@ impl Dispatcher {
             parts.extensions.insert(matched);
         }
         let req = http::Request::from_parts(parts, slot.reader());
-        match AssertUnwindSafe(handler(req)).catch_unwind().await {
-            Ok(response) => response,
+        match AssertUnwindSafe(cookies::scope(handler(req)))
+            .catch_unwind()
+            .await
+        {
+            Ok((mut response, pending)) => {
+                cookies::merge(response.headers_mut(), pending);
+                response
+            }
             Err(panic) => {
                 tracing::error!(
                     route = what,

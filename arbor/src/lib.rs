@@ -54,30 +54,39 @@
 #![warn(missing_docs)]
 
 mod body;
+pub mod cookies;
 mod dispatch;
 mod error;
+mod extract;
+mod form;
 mod path;
 mod request;
 mod response;
 pub mod routing;
 mod server;
+mod url;
 
 pub use body::Body;
 pub use error::{Error, Result};
-pub use request::Request;
-pub use response::Response;
+pub use extract::{Form, Json, Query};
+pub use form::{FormData, FormFile, FormValue};
+pub use request::{CookiesMut, Request};
+pub use response::{RedirectStatus, Response};
 pub use routing::{App, RouteContext};
 pub use server::{init_tracing, serve, Server, DEFAULT_BODY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT};
+pub use url::{NextUrl, SearchParams};
 
 pub use axum;
 pub use http;
 
 /// The few names a route file needs: `use arbor::prelude::*;`.
 pub mod prelude {
+    pub use crate::cookies::Cookies;
     pub use crate::{
-        not_found, permanent_redirect, redirect, Error, Request, Response, Result, RouteContext,
+        not_found, permanent_redirect, redirect, Error, Form, Json, Query, RedirectStatus, Request,
+        Response, Result, RouteContext,
     };
-    pub use axum::extract::{Json, Query, State};
+    pub use axum::extract::State;
     pub use http::StatusCode;
 }
 

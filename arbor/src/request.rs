@@ -1,23 +1,31 @@
 //! The request a route handler receives.
 
-use std::sync::Arc;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::FromRequestParts;
 use bytes::Bytes;
+use futures_util::{Stream, TryStreamExt};
+use http::header::{CONTENT_TYPE, COOKIE};
 use http::request::Parts;
-use http::{Extensions, HeaderMap, Method, Uri, Version};
+use http::{Extensions, HeaderMap, HeaderValue, Method, Uri, Version};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
 use crate::body::{Body, BodySlot};
+use crate::cookies::RequestCookies;
 use crate::error::Error;
+use crate::form::FormData;
+use crate::routing::{FromParams, Matched};
+use crate::url::NextUrl;
 
 /// The origin (`http://localhost:3000`) request URLs are built from: the server's configured
 /// host and port, never the client's `Host` header.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin(pub(crate) Arc<str>);
 
-/// The first argument of a Next.js route handler: method, URL, headers and body.
+/// The first argument of a Next.js route handler (`NextRequest`): method, URL, headers,
+/// cookies and body.
 ///
 /// Take it first and the route context second, as in Next.js:
 ///
@@ -42,6 +50,8 @@ pub struct Request {
     headers: HeaderMap,
     extensions: Extensions,
     body: Option<Body>,
+    cookies: OnceLock<RequestCookies>,
+    next_url: OnceLock<NextUrl>,
 }
 
 impl Request {
@@ -60,16 +70,25 @@ impl Request {
         self.version
     }
 
-    /// The full URL: the server's origin, then the path and query as received
-    /// (`http://localhost:3000/echo/42?a=1`).
+    /// The full URL (`request.url`): the server's origin, the path as received, the query as
+    /// `URLSearchParams` writes it (`http://localhost:3000/echo/42?a=1&b=x+y`).
     pub fn url(&self) -> String {
-        let origin = self
-            .extensions
-            .get::<Origin>()
-            .map(|o| o.0.as_ref())
-            .unwrap_or("http://localhost");
-        let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        format!("{origin}{target}")
+        self.next_url().href()
+    }
+
+    /// The URL as Next.js's `request.nextUrl`, parsed once.
+    pub fn next_url(&self) -> &NextUrl {
+        self.next_url.get_or_init(|| {
+            let origin = self
+                .extensions
+                .get::<Origin>()
+                .map(|o| o.0.as_ref())
+                .unwrap_or("http://localhost");
+            let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            NextUrl::parse(&format!("{origin}{target}"))
+                .or_else(|| NextUrl::parse(&format!("{origin}/")))
+                .unwrap_or_else(|| NextUrl::parse("http://localhost/").expect("a valid URL"))
+        })
     }
 
     /// The path, still percent-encoded (`/echo/a%20b`), as Next.js's `nextUrl.pathname`.
@@ -92,14 +111,46 @@ impl Request {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The cookies the client sent, percent-decoded (`request.cookies`).
+    pub fn cookies(&self) -> &RequestCookies {
+        self.cookies
+            .get_or_init(|| RequestCookies::from_headers(&self.headers))
+    }
+
+    /// The cookies, to change what later readers of this request see (a middleware's job):
+    /// the `Cookie` header is rewritten when the returned guard is dropped.
+    pub fn cookies_mut(&mut self) -> CookiesMut<'_> {
+        self.cookies();
+        CookiesMut { request: self }
+    }
+
+    /// The request id, when a client or a proxy in front set `x-request-id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-request-id")
+    }
+
+    /// The route's parameters, the same value `RouteContext<Params>` holds.
+    pub fn params<P: FromParams>(&self) -> Result<P, Error> {
+        let matched = self.extensions.get::<Matched>().ok_or_else(|| {
+            Error::internal_message("Request::params used outside a matched route")
+        })?;
+        matched.to_params()
+    }
+
     /// Typed values attached to the request by the server or by tower layers.
     pub fn extensions(&self) -> &Extensions {
         &self.extensions
     }
 
-    /// Takes the body as a stream, for large uploads. Later body reads find it empty.
+    /// Takes the body as it is, for large uploads. Later body reads find it empty.
     pub fn take_body(&mut self) -> Body {
         self.body.take().unwrap_or_else(Body::empty)
+    }
+
+    /// The body as a stream of chunks, read as they arrive; past the body limit the stream
+    /// ends with a 413 error.
+    pub fn body_stream(&mut self) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
+        TryStreamExt::map_err(self.take_body().into_data_stream(), read_error)
     }
 
     /// Reads the whole body. Past the server's body limit: 413.
@@ -109,15 +160,7 @@ impl Request {
                 "the request body was already read by another extractor",
             ));
         };
-        match body.collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(err) if is_length_limit(&err) => Err(Error::payload_too_large(
-                "the request body is larger than the server accepts",
-            )),
-            Err(err) => Err(Error::bad_request(format!(
-                "the request body could not be read: {err}"
-            ))),
-        }
+        read_all(body).await
     }
 
     /// Reads the body as UTF-8 text. Not UTF-8: 400.
@@ -127,12 +170,113 @@ impl Request {
             .map_err(|_| Error::bad_request("the request body is not valid UTF-8"))
     }
 
-    /// Reads the body as JSON. Malformed JSON or the wrong shape: 400 saying what and where.
+    /// Reads the body as JSON. Malformed JSON or the wrong shape: 400 saying what and where
+    /// (`invalid JSON body at "text": invalid type: integer `1`, expected a string at line 1
+    /// column 9`).
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
         let bytes = self.bytes().await?;
-        serde_json::from_slice(&bytes)
-            .map_err(|err| Error::bad_request(format!("invalid JSON body: {err}")))
+        parse_json(&bytes)
     }
+
+    /// Reads a form (`application/x-www-form-urlencoded`, or the text fields of
+    /// `multipart/form-data`) into `T`. A field missing or of the wrong type: 400 naming it;
+    /// another content type: 415.
+    pub async fn form<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
+        let data = self.form_data().await?;
+        data.deserialize()
+    }
+
+    /// Reads a form with its files (`multipart/form-data`), or a urlencoded form.
+    pub async fn form_data(&mut self) -> Result<FormData, Error> {
+        let content_type = self.header("content-type").unwrap_or("").to_owned();
+        let body = self.take_body();
+        FormData::read(&content_type, body).await
+    }
+}
+
+/// The guard [`Request::cookies_mut`] returns: derefs to the cookies, and writes the request's
+/// `Cookie` header from them when dropped.
+#[derive(Debug)]
+pub struct CookiesMut<'a> {
+    request: &'a mut Request,
+}
+
+impl Deref for CookiesMut<'_> {
+    type Target = RequestCookies;
+
+    fn deref(&self) -> &RequestCookies {
+        self.request.cookies()
+    }
+}
+
+impl DerefMut for CookiesMut<'_> {
+    fn deref_mut(&mut self) -> &mut RequestCookies {
+        if self.request.cookies.get().is_none() {
+            self.request.cookies();
+        }
+        self.request
+            .cookies
+            .get_mut()
+            .expect("initialised by Request::cookies_mut")
+    }
+}
+
+impl Drop for CookiesMut<'_> {
+    fn drop(&mut self) {
+        let value = self.request.cookies().to_header_value();
+        self.request.headers.remove(COOKIE);
+        if let (false, Ok(value)) = (value.is_empty(), HeaderValue::try_from(value)) {
+            self.request.headers.insert(COOKIE, value);
+        }
+    }
+}
+
+/// Reads a whole body: 413 past the limit, 400 when the client breaks off.
+pub(crate) async fn read_all(body: Body) -> Result<Bytes, Error> {
+    body.collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .map_err(read_error)
+}
+
+fn read_error(err: axum::Error) -> Error {
+    if is_length_limit(&err) {
+        Error::payload_too_large("the request body is larger than the server accepts")
+    } else {
+        Error::bad_request(format!("the request body could not be read: {err}"))
+    }
+}
+
+/// JSON into `T`, with the path of the field that failed and the position.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if path == "." {
+            Error::bad_request(format!("invalid JSON body: {inner}"))
+        } else {
+            Error::bad_request(format!("invalid JSON body at {path:?}: {inner}"))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| Error::bad_request(format!("invalid JSON body: {err}")))?;
+    Ok(value)
+}
+
+/// Whether the request says its body is JSON (`application/json`, `application/*+json`).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 
 fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
@@ -158,6 +302,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
             headers: parts.headers.clone(),
             extensions: parts.extensions.clone(),
             body,
+            cookies: OnceLock::new(),
+            next_url: OnceLock::new(),
         })
     }
 }

@@ -1,13 +1,49 @@
 //! The response a route handler returns.
 
 use axum::response::IntoResponse;
-use http::header::CONTENT_TYPE;
+use bytes::Bytes;
+use futures_util::Stream;
+use http::header::{CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
 use crate::body::Body;
+use crate::cookies::{ResponseCookie, ResponseCookies};
 
-/// An HTTP response, with the constructors Next.js handlers use.
+/// What a `Location` cannot hold as is: controls, spaces and non-ASCII are percent-encoded.
+const LOCATION_UNSAFE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
+
+/// The statuses a redirect can have: anything else does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedirectStatus {
+    /// 301 Moved Permanently (clients may turn POST into GET).
+    MovedPermanently,
+    /// 302 Found (clients may turn POST into GET).
+    Found,
+    /// 303 See Other: the client follows with a GET.
+    SeeOther,
+    /// 307 Temporary Redirect, the default: method and body are kept.
+    #[default]
+    Temporary,
+    /// 308 Permanent Redirect: method and body are kept.
+    Permanent,
+}
+
+impl RedirectStatus {
+    /// The status code.
+    pub fn status(self) -> StatusCode {
+        match self {
+            RedirectStatus::MovedPermanently => StatusCode::MOVED_PERMANENTLY,
+            RedirectStatus::Found => StatusCode::FOUND,
+            RedirectStatus::SeeOther => StatusCode::SEE_OTHER,
+            RedirectStatus::Temporary => StatusCode::TEMPORARY_REDIRECT,
+            RedirectStatus::Permanent => StatusCode::PERMANENT_REDIRECT,
+        }
+    }
+}
+
+/// An HTTP response (`Response` / `NextResponse`), with the constructors Next.js handlers use.
 ///
 /// ```
 /// use arbor::prelude::*;
@@ -56,6 +92,53 @@ impl Response {
         Self::new(text.into()).with_content_type("text/plain;charset=UTF-8")
     }
 
+    /// A body of bytes, with no content type (`new Response(uint8Array)`).
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Self::new(Body::from(bytes.into()))
+    }
+
+    /// A body streamed as its chunks arrive, sent chunked (`new Response(readableStream)`).
+    ///
+    /// ```
+    /// use arbor::prelude::*;
+    ///
+    /// pub async fn GET() -> Response {
+    ///     let chunks = ["one\n", "two\n"].map(|c| Ok::<_, std::io::Error>(c.as_bytes()));
+    ///     Response::stream(futures_util::stream::iter(chunks))
+    /// }
+    /// ```
+    pub fn stream<S, B, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<B, E>> + Send + 'static,
+        B: Into<Bytes> + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        Self::new(Body::from_stream(stream))
+    }
+
+    /// A redirect with `Location` exactly as given, relative or absolute: 307 (`NextResponse.redirect(url)`).
+    pub fn redirect(location: &str) -> Self {
+        Self::redirect_with(location, RedirectStatus::Temporary)
+    }
+
+    /// A redirect with one of the redirect statuses (`NextResponse.redirect(url, 308)`).
+    ///
+    /// ```
+    /// use arbor::prelude::*;
+    ///
+    /// let moved = Response::redirect_with("/comments", RedirectStatus::Permanent);
+    /// assert_eq!(moved.status(), StatusCode::PERMANENT_REDIRECT);
+    /// assert_eq!(moved.headers()["location"], "/comments");
+    /// ```
+    pub fn redirect_with(location: &str, status: RedirectStatus) -> Self {
+        let encoded = utf8_percent_encode(location, LOCATION_UNSAFE).to_string();
+        let mut response = Self::empty().with_status(status.status());
+        if let Ok(value) = HeaderValue::try_from(encoded) {
+            response.headers_mut().insert(LOCATION, value);
+        }
+        response
+    }
+
     /// Sets the status.
     pub fn with_status(mut self, status: StatusCode) -> Self {
         *self.inner.status_mut() = status;
@@ -71,6 +154,51 @@ impl Response {
             _ => tracing::error!(header = name, "invalid response header skipped"),
         }
         self
+    }
+
+    /// Adds a header line, keeping the ones already there (several `Set-Cookie` lines).
+    pub fn append_header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                self.inner.headers_mut().append(name, value);
+            }
+            _ => tracing::error!(header = name, "invalid response header skipped"),
+        }
+        self
+    }
+
+    /// Sets the reason phrase of the status line (`418 I am a teapot`), sent over HTTP/1.1.
+    pub fn with_status_text(mut self, text: &str) -> Self {
+        match hyper::ext::ReasonPhrase::try_from(text.as_bytes().to_vec()) {
+            Ok(phrase) => {
+                self.inner.extensions_mut().insert(phrase);
+            }
+            Err(_) => tracing::error!("invalid reason phrase skipped"),
+        }
+        self
+    }
+
+    /// Sets a cookie (`response.cookies.set(...)`).
+    pub fn with_cookie(mut self, cookie: ResponseCookie) -> Self {
+        self.cookies_mut().set_cookie(cookie);
+        self
+    }
+
+    /// The cookies this response sets, to read or change.
+    ///
+    /// ```
+    /// use arbor::prelude::*;
+    /// use arbor::cookies::ResponseCookie;
+    ///
+    /// let mut response = Response::json(&serde_json::json!({ "ok": true }));
+    /// response.cookies_mut().set("visited", "yes").delete("old");
+    /// assert_eq!(
+    ///     response.cookies_mut().get_all(),
+    ///     ["visited=yes; Path=/", "old=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]
+    /// );
+    /// ```
+    pub fn cookies_mut(&mut self) -> ResponseCookies<'_> {
+        ResponseCookies::new(self.inner.headers_mut())
     }
 
     fn with_content_type(mut self, value: &'static str) -> Self {

@@ -179,6 +179,20 @@ pub struct RouteContext<P = NoParams> {
     pub params: P,
 }
 
+impl Matched {
+    /// The typed parameters, checked against the route that matched.
+    pub(crate) fn to_params<P: FromParams>(&self) -> Result<P, Error> {
+        if !P::PATTERN.is_empty() && P::PATTERN != self.pattern {
+            return Err(Error::internal_message(format!(
+                "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
+                self.pattern,
+                P::PATTERN
+            )));
+        }
+        Ok(P::from_params(&self.params))
+    }
+}
+
 impl<P, S> FromRequestParts<S> for RouteContext<P>
 where
     P: FromParams + Send,
@@ -192,15 +206,8 @@ where
                 "RouteContext used outside a route matched by the arbor router",
             ));
         };
-        if !P::PATTERN.is_empty() && P::PATTERN != matched.pattern {
-            return Err(Error::internal_message(format!(
-                "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
-                matched.pattern,
-                P::PATTERN
-            )));
-        }
         Ok(RouteContext {
-            params: P::from_params(&matched.params),
+            params: matched.to_params()?,
         })
     }
 }

@@ -51,6 +51,17 @@ pub mod group_marketing {
         pub mod route;
     }
 }
+/// The folder `cookies`.
+#[path = "../app/cookies"]
+pub mod cookies {
+    /// `/cookies` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cookies/route.rs`: the route handlers for `/cookies`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `counter`.
 #[path = "../app/counter"]
 pub mod counter {
@@ -181,6 +192,17 @@ pub mod echo_params {
         }
     }
 }
+/// The folder `errors`.
+#[path = "../app/errors"]
+pub mod errors {
+    /// `/errors` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/errors/route.rs`: the route handlers for `/errors`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `extractors`.
 #[path = "../app/extractors"]
 pub mod extractors {
@@ -230,6 +252,28 @@ pub mod files {
         pub mod route;
     }
 }
+/// The folder `flow`.
+#[path = "../app/flow"]
+pub mod flow {
+    /// `/flow` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/flow/route.rs`: the route handlers for `/flow`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `forms`.
+#[path = "../app/forms"]
+pub mod forms {
+    /// `/forms` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/forms/route.rs`: the route handlers for `/forms`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `headers`.
 #[path = "../app/headers"]
 pub mod headers {
@@ -240,6 +284,44 @@ pub mod headers {
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
+}
+/// The folder `next-url`.
+#[path = "../app/next-url"]
+pub mod next_url {
+    /// The folder `[...path]`.
+    #[path = "[...path]"]
+    pub mod catch_all_path {
+        /// The parameters of `/next-url/[...path]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[...path]`: one or more segments, each percent-decoded.
+            pub path: ::std::vec::Vec<::std::string::String>,
+        }
+        impl ::arbor::routing::FromParams for Params {
+            const PATTERN: &'static str = "/next-url/[...path]";
+            fn from_params(params: &::arbor::routing::Params) -> Self {
+                Params {
+                    path: params.many(0usize),
+                }
+            }
+        }
+        impl ::arbor::__private::serde::Serialize for Params {
+            fn serialize<S: ::arbor::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                ::arbor::routing::serialize_params(
+                    serializer,
+                    &[("path", (&self.path).into())],
+                )
+            }
+        }
+        /// `app/next-url/[...path]/route.rs`: the route handlers for `/next-url/[...path]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
 }
 /// The folder `not-found-route`.
 #[path = "../app/not-found-route"]
@@ -281,6 +363,17 @@ pub mod redirects {
     #[allow(dead_code)]
     pub type Params = ::arbor::routing::NoParams;
     /// `app/redirects/route.rs`: the route handlers for `/redirects`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `responses`.
+#[path = "../app/responses"]
+pub mod responses {
+    /// `/responses` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/responses/route.rs`: the route handlers for `/responses`.
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
@@ -371,6 +464,17 @@ pub mod slow {
     #[allow(dead_code)]
     pub type Params = ::arbor::routing::NoParams;
     /// `app/slow/route.rs`: the route handlers for `/slow`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `stream-upload`.
+#[path = "../app/stream-upload"]
+pub mod stream_upload {
+    /// `/stream-upload` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/stream-upload/route.rs`: the route handlers for `/stream-upload`.
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
