@@ -95,6 +95,17 @@ pub mod comments {
         pub mod route;
     }
 }
+/// The folder `cookies`.
+#[path = "../app/cookies"]
+pub mod cookies {
+    /// `/cookies` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cookies/route.rs`: the route handlers for `/cookies`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `docs`.
 #[path = "../app/docs"]
 pub mod docs {

@@ -3,21 +3,6 @@
 use arbor::prelude::*;
 use serde::Serialize;
 
-/// The query string's entries, decoded as `URLSearchParams` decodes them.
-pub fn query_entries(req: &Request) -> Vec<(String, String)> {
-    form_urlencoded::parse(req.query().unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// The first value of a query parameter.
-pub fn query_param(req: &Request, name: &str) -> Option<String> {
-    query_entries(req)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
 /// `{handler, method, url, pathname, search, query, params, body, json, contentType}`.
 pub async fn describe(
     handler: &str,
@@ -33,9 +18,9 @@ pub async fn describe(
         "handler": handler,
         "method": req.method().as_str(),
         "url": req.url(),
-        "pathname": req.pathname(),
-        "search": req.query().filter(|q| !q.is_empty()).map(|q| format!("?{q}")).unwrap_or_default(),
-        "query": query_entries(req),
+        "pathname": req.next_url().pathname(),
+        "search": req.next_url().search(),
+        "query": req.next_url().search_params().entries(),
         "params": params,
         "body": text,
         "json": json,

@@ -1,16 +1,15 @@
 use arbor::prelude::*;
 
-use crate::echo::query_param;
 use crate::store::{Comment, Store};
 
 /// `GET /comments[?query=text]`: the list, optionally filtered.
 pub async fn GET(State(store): State<Store>, req: Request) -> Response {
-    let query = query_param(&req, "query").filter(|q| !q.is_empty());
+    let query = req.next_url().search_params().get("query").filter(|q| !q.is_empty());
     let comments = store.lock();
     let list: Vec<&Comment> = comments
         .all
         .iter()
-        .filter(|c| query.as_ref().is_none_or(|q| c.text.contains(q.as_str())))
+        .filter(|c| query.is_none_or(|q| c.text.contains(q)))
         .collect();
     Response::json(&list)
 }
