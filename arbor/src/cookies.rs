@@ -354,6 +354,16 @@ fn set_cookie_name(value: &HeaderValue) -> Option<&str> {
 
 /// The cookies a response sets (`response.cookies` in Next.js): a view over its `Set-Cookie`
 /// lines. Setting a name again replaces its line.
+///
+/// ```
+/// use arbor::prelude::*;
+///
+/// let mut response = Response::text("ok");
+/// let mut cookies = response.cookies_mut();
+/// cookies.set("a", "1").set("a", "2");
+/// assert!(cookies.has("a"));
+/// assert_eq!(cookies.get("a"), Some("a=2; Path=/"));
+/// ```
 #[derive(Debug)]
 pub struct ResponseCookies<'a> {
     headers: &'a mut HeaderMap,

@@ -89,6 +89,19 @@ where
 
 /// A form body (urlencoded, or the text fields of a multipart form) parsed into `T`.
 /// Another content type is a 415; a field missing or of the wrong type a 400 naming it.
+///
+/// ```
+/// use arbor::prelude::*;
+///
+/// #[derive(serde::Deserialize)]
+/// pub struct Login {
+///     name: String,
+/// }
+///
+/// pub async fn POST(Form(login): Form<Login>) -> Response {
+///     Response::redirect_with(&format!("/users/{}", login.name), RedirectStatus::SeeOther)
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Form<T>(pub T);
 

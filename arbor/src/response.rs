@@ -15,6 +15,14 @@ use crate::cookies::{ResponseCookie, ResponseCookies};
 const LOCATION_UNSAFE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
 
 /// The statuses a redirect can have: anything else does not compile.
+///
+/// ```
+/// use arbor::prelude::*;
+///
+/// let response = Response::redirect_with("/login", RedirectStatus::SeeOther);
+/// assert_eq!(response.status(), StatusCode::SEE_OTHER);
+/// assert_eq!(RedirectStatus::default(), RedirectStatus::Temporary);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RedirectStatus {
     /// 301 Moved Permanently (clients may turn POST into GET).

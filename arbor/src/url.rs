@@ -117,6 +117,16 @@ impl fmt::Display for NextUrl {
 }
 
 /// The entries of a query string, in order, repeated keys kept (`URLSearchParams`).
+///
+/// ```
+/// use arbor::SearchParams;
+///
+/// let mut params = SearchParams::parse("a=1&a=2&b=x%20y");
+/// assert_eq!(params.get("b"), Some("x y"));
+/// params.set("a", "3");
+/// params.append("c", "&");
+/// assert_eq!(params.to_string(), "a=3&b=x+y&c=%26");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchParams {
     entries: Vec<(String, String)>,
