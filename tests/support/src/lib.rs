@@ -49,6 +49,15 @@ impl Reply {
             .unwrap_or("")
     }
 
+    /// Every line of a header, in order (`set-cookie`).
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()

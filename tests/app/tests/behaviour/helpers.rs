@@ -4,15 +4,6 @@
 use arbor_test_app::{start, start_with};
 use serde_json::json;
 
-fn set_cookies(reply: &arbor_test_support::Reply) -> Vec<String> {
-    reply
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn request_cookies_are_read_and_response_cookies_written_in_next_order() {
     let server = start().await;
@@ -42,7 +33,7 @@ async fn request_cookies_are_read_and_response_cookies_written_in_next_order() {
             "count": 4,
         })
     );
-    let cookies = set_cookies(&reply);
+    let cookies = reply.header_all("set-cookie");
     assert_eq!(cookies.len(), 3);
     assert_eq!(cookies[0], "visited=yes; Path=/");
     let prefs = &cookies[1];
@@ -66,13 +57,13 @@ async fn next_headers_cookies_are_merged_after_the_handlers_own() {
     let reply = server.send("POST", "/cookies", &[], "").await;
     assert_eq!(reply.text(), "ok");
     assert_eq!(
-        set_cookies(&reply),
+        reply.header_all("set-cookie"),
         ["viaHeaders=1; Path=/", "another=two; Path=/; HttpOnly"]
     );
     let reply = server.send("DELETE", "/cookies", &[], "").await;
     assert_eq!(reply.status, 204);
     assert_eq!(
-        set_cookies(&reply),
+        reply.header_all("set-cookie"),
         [
             "manual=1; Path=/",
             "theme=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
@@ -198,7 +189,10 @@ async fn response_kinds_reach_the_wire() {
     assert_eq!(reply.status, 204);
     assert!(!reply.headers.contains_key("content-type"));
     let reply = server.get("/responses?kind=cookies").await;
-    assert_eq!(set_cookies(&reply), ["a=1; Path=/", "b=2; Path=/"]);
+    assert_eq!(
+        reply.header_all("set-cookie"),
+        ["a=1; Path=/", "b=2; Path=/"]
+    );
 }
 
 #[tokio::test]
@@ -239,14 +233,14 @@ async fn control_flow_helpers_keep_cookies_already_set() {
     let reply = server.get("/flow").await;
     assert_eq!(reply.status, 307);
     assert_eq!(reply.header("location"), "/login?next=/flow");
-    assert_eq!(set_cookies(&reply), ["seen=1; Path=/"]);
+    assert_eq!(reply.header_all("set-cookie"), ["seen=1; Path=/"]);
     let user = [("cookie", "user=ada")];
     let reply = server.send("GET", "/flow?id=1", &user, "").await;
     assert_eq!(reply.text(), "ada: the first");
     let reply = server.send("GET", "/flow?id=2", &user, "").await;
     assert_eq!(reply.status, 404);
     assert!(reply.body.is_empty());
-    assert_eq!(set_cookies(&reply), ["seen=1; Path=/"]);
+    assert_eq!(reply.header_all("set-cookie"), ["seen=1; Path=/"]);
     let reply = server.send("GET", "/flow?id=moved", &user, "").await;
     assert_eq!(reply.status, 308);
     assert_eq!(reply.header("location"), "/flow?id=1");
