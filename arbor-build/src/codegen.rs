@@ -12,6 +12,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::diagnostic::display_path;
+use crate::middleware::{Condition, Middleware};
 use crate::parse::{Method, RouteExports};
 use crate::scan::{AppTree, Folder, ModuleDir, SourceFile};
 use crate::segment::{rust_name as clean, Segment};
@@ -24,6 +25,8 @@ pub struct Input<'a> {
     pub exports: &'a dyn Fn(&SourceFile) -> Option<RouteExports>,
     /// The `app/` folder as seen from `src/`, where the module tree is written (`../app`).
     pub app_from_src: String,
+    /// The middleware file, if there is one.
+    pub middleware: Option<&'a Middleware>,
 }
 
 /// The two generated files.
@@ -62,12 +65,28 @@ pub fn render(input: &Input<'_>) -> Output {
             pub mod not_found;
         }
     });
+    let middleware = input.middleware.map(|m| {
+        let rel = display_path(&m.file.rel);
+        let path = match rel.strip_prefix("src/") {
+            Some(inside) => inside.to_owned(),
+            None => format!("../{rel}"),
+        };
+        let ident = format_ident!("{}", m.name);
+        let doc =
+            format!(" `{rel}`: runs before the routes, for the requests its matcher selects.");
+        quote! {
+            #[doc = #doc]
+            #[path = #path]
+            pub mod #ident;
+        }
+    });
     let tree = quote! {
         /// The state the app's handlers share, as given to `arbor::app!(state = ...)`.
         pub type State = super::__ArborAppState;
 
         include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 
+        #middleware
         #body
         #not_found
     };
@@ -78,11 +97,59 @@ pub fn render(input: &Input<'_>) -> Output {
     );
     Output {
         tree,
-        router: render_router(&routes, input.tree.not_found.is_some()),
+        router: render_router(&routes, input.tree.not_found.is_some(), input.middleware),
     }
 }
 
-fn render_router(routes: &[RouteEntry], has_not_found: bool) -> String {
+fn condition(c: &Condition) -> TokenStream {
+    let kind = format_ident!("{}", c.kind);
+    let key = &c.key;
+    let value = match &c.value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote!(::arbor::middleware::CompiledCondition { kind: ::arbor::middleware::HasKind::#kind, key: #key, value: #value })
+}
+
+fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
+    let module = format_ident!("{}", m.name);
+    let matchers = match &m.matchers {
+        None => quote!(::std::option::Option::None),
+        Some(list) => {
+            let entries = list.iter().map(|e| {
+                let source = &e.source;
+                let regex = &e.regex;
+                let has = e.has.iter().map(condition);
+                let missing = e.missing.iter().map(condition);
+                quote! {
+                    ::arbor::middleware::CompiledMatcher {
+                        source: #source,
+                        regex: #regex,
+                        has: &[#(#has),*],
+                        missing: &[#(#missing),*],
+                    }
+                }
+            });
+            quote!(::std::option::Option::Some(&[#(#entries),*]))
+        }
+    };
+    let uses_config = m.matchers.as_ref().map(|_| {
+        quote! {
+            // The matcher above is `CONFIG`, compiled at build time.
+            const _: &::arbor::middleware::Config = &self::#module::CONFIG;
+        }
+    });
+    (
+        quote!(.middleware(self::#module::#module, #matchers)),
+        quote!(#uses_config),
+    )
+}
+
+fn render_router(
+    routes: &[RouteEntry],
+    has_not_found: bool,
+    middleware: Option<&Middleware>,
+) -> String {
     let registrations = routes.iter().map(|r| {
         let pattern = &r.pattern;
         let file = &r.file;
@@ -108,7 +175,10 @@ fn render_router(routes: &[RouteEntry], has_not_found: bool) -> String {
         }
     });
     let not_found = has_not_found.then(|| quote!(.not_found(self::not_found::not_found)));
+    let (middleware, uses_config) = middleware.map(render_middleware).unzip();
     let router = quote! {
+        #uses_config
+
         /// Every route of `app/`: its URL pattern, its file and the methods it exports.
         #[allow(dead_code)]
         pub const ROUTES: &[::arbor::routing::RouteInfo] = &[#(#manifest),*];
@@ -119,6 +189,7 @@ fn render_router(routes: &[RouteEntry], has_not_found: bool) -> String {
             ::arbor::App::new()
                 #(#registrations)*
                 #not_found
+                #middleware
         }
     };
     format!(
@@ -148,7 +219,16 @@ fn folder_items(
         segments.push(segment.clone());
     }
     let mut items = Vec::new();
-    let mut names = Namespace::new(["route", "Params", "State", "router", "ROUTES", "not_found"]);
+    let mut names = Namespace::new([
+        "route",
+        "Params",
+        "State",
+        "router",
+        "ROUTES",
+        "not_found",
+        "middleware",
+        "proxy",
+    ]);
     if let Some(route) = &folder.route {
         let exports = (input.exports)(route).unwrap_or_default();
         let pattern = pattern(segments);

@@ -27,6 +27,8 @@
 
 mod codegen;
 mod diagnostic;
+mod matcher;
+mod middleware;
 mod parse;
 mod scan;
 mod segment;
@@ -249,6 +251,36 @@ impl Builder {
             )));
         }
         diagnostics.extend(check_not_found(&tree)?);
+        let middleware = match middleware::find(&self.crate_root) {
+            Ok(None) => None,
+            Ok(Some((file, name))) => {
+                if self.print_rerun {
+                    println!("cargo:rerun-if-changed={}", file.abs.display());
+                }
+                match middleware::analyze(file, name) {
+                    Ok(m) => Some(m),
+                    Err(errors) => {
+                        diagnostics.extend(errors);
+                        None
+                    }
+                }
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        };
+        if self.print_rerun {
+            for dir in ["", "src"] {
+                for name in ["middleware.rs", "proxy.rs"] {
+                    let path = self.crate_root.join(dir).join(name);
+                    if !path.exists() {
+                        // Watching a missing file reruns the build script when it appears.
+                        println!("cargo:rerun-if-changed={}", path.display());
+                    }
+                }
+            }
+        }
 
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid(diagnostics));
@@ -262,6 +294,7 @@ impl Builder {
             tree: &tree,
             exports: &lookup,
             app_from_src,
+            middleware: middleware.as_ref(),
         });
         let routes = endpoints
             .iter()

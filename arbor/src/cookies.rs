@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderValue};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::Error;
+use crate::middleware::ProxyCookies;
 
 /// What `encodeURIComponent` leaves alone: letters, digits and `-_.!~*'()`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -68,6 +69,17 @@ impl RequestCookies {
             out.insert(name.to_owned(), value.into_owned());
         }
         out
+    }
+
+    /// The cookies a handler sees: the request's, plus those its middleware set.
+    pub(crate) fn for_handler(headers: &HeaderMap, extensions: &http::Extensions) -> Self {
+        let mut cookies = Self::from_headers(headers);
+        if let Some(ProxyCookies(set)) = extensions.get::<ProxyCookies>() {
+            for (name, value) in set.iter() {
+                cookies.insert(name.clone(), value.clone());
+            }
+        }
+        cookies
     }
 
     /// The cookies of a request's headers (every `Cookie` header, joined).
@@ -515,7 +527,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Cookies {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(Cookies {
-            request: RequestCookies::from_headers(&parts.headers),
+            request: RequestCookies::for_handler(&parts.headers, &parts.extensions),
         })
     }
 }

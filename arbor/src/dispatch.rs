@@ -6,6 +6,16 @@ use std::io;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::SET_COOKIE;
+use http::{HeaderMap, Uri};
+use http_body_util::Full;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tokio_util::task::TaskTracker;
 
 use axum::response::IntoResponse;
 use futures_util::FutureExt;
@@ -15,8 +25,10 @@ use http_body::Body as _;
 
 use crate::body::{Body, BodySlot};
 use crate::cookies;
-use crate::error::json_error;
+use crate::error::{json_error, Failed};
+use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
+use crate::request::read_all;
 use crate::request::Origin;
 use crate::routing::tree::{PatternError, Tree};
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
@@ -42,6 +54,25 @@ pub(crate) struct Settings {
     pub(crate) origin: Arc<str>,
     pub(crate) port: u16,
     pub(crate) body_limit: usize,
+    pub(crate) proxy_timeout: Duration,
+}
+
+/// Proxied requests carry their hop count, so a rewrite that proxies back to this server is
+/// cut off instead of looping.
+const HOPS: HeaderName = HeaderName::from_static("x-arbor-rewrite-hops");
+const MAX_HOPS: u32 = 8;
+
+struct ReadyMiddleware {
+    handler: BoxHandler,
+    matchers: Matchers,
+}
+
+/// Where a rewrite goes.
+enum Target {
+    /// A path of this app (with its query).
+    Internal(Uri),
+    /// Another origin: proxied.
+    External(Uri),
 }
 
 /// The app, ready to answer requests. Built once at start-up; nothing is discovered later.
@@ -49,9 +80,15 @@ pub(crate) struct Dispatcher {
     tree: Tree,
     routes: Vec<ReadyRoute>,
     not_found: Option<BoxHandler>,
+    middleware: Option<ReadyMiddleware>,
     origin: Origin,
+    /// The origin as URLs serialise it, to tell same-origin rewrites and redirects.
+    origin_key: String,
     port: HeaderValue,
     body_limit: usize,
+    background: TaskTracker,
+    client: Client<HttpConnector, Full<Bytes>>,
+    proxy_timeout: Duration,
 }
 
 impl Dispatcher {
@@ -76,18 +113,38 @@ impl Dispatcher {
                 handlers: route.handlers.map(|h| h.map(|h| h.ready(&()))),
             });
         }
+        let middleware = match app.middleware {
+            Some((handler, matcher)) => Some(ReadyMiddleware {
+                handler: handler.ready(&()),
+                matchers: Matchers::new(matcher)?,
+            }),
+            None => None,
+        };
+        let origin_key = url::Url::parse(&settings.origin)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| settings.origin.to_string());
         Ok(Dispatcher {
             tree,
             routes,
             not_found: app.not_found.map(|h| h.ready(&())),
+            middleware,
             origin: Origin(settings.origin),
+            origin_key,
             port: HeaderValue::from(settings.port),
             body_limit: settings.body_limit,
+            background: TaskTracker::new(),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            proxy_timeout: settings.proxy_timeout,
         })
     }
 
     pub(crate) fn body_limit(&self) -> usize {
         self.body_limit
+    }
+
+    /// Work the middleware left running with `wait_until`.
+    pub(crate) fn background(&self) -> &TaskTracker {
+        &self.background
     }
 
     /// Answers one request.
@@ -98,6 +155,7 @@ impl Dispatcher {
     ) -> Response {
         let head = req.method() == http::Method::HEAD;
         let mut response = self.route(&mut req, peer).await;
+        response.extensions_mut().remove::<Directive>();
         if head {
             strip_body(&mut response);
         }
@@ -117,6 +175,18 @@ impl Dispatcher {
                 );
             }
         }
+        let hops = req
+            .headers_mut()
+            .remove(HOPS)
+            .and_then(|v| v.to_str().ok()?.parse::<u32>().ok())
+            .unwrap_or(0);
+        if hops >= MAX_HOPS {
+            tracing::error!(
+                path = req.uri().path(),
+                "a middleware rewrite looped back to this server {hops} times; answered 500"
+            );
+            return internal_error();
+        }
         self.add_forwarded(req, peer);
         if too_large(req, self.body_limit) {
             return json_error(
@@ -127,7 +197,20 @@ impl Dispatcher {
                 ),
             );
         }
+        if let Some(middleware) = &self.middleware {
+            let uri = req.uri();
+            if middleware
+                .matchers
+                .matches(uri.path(), uri.query(), req.headers())
+            {
+                return self.through_middleware(middleware, req, hops).await;
+            }
+        }
+        self.serve_route(req).await
+    }
 
+    /// The route for the request's path, or the not-found answer.
+    async fn serve_route(&self, req: &mut http::Request<Body>) -> Response {
         let mut captures = Vec::new();
         let Some(id) = self.tree.find(req.uri().path(), &mut captures) else {
             return self.not_found(req).await;
@@ -152,8 +235,20 @@ impl Dispatcher {
                     pattern: route.pattern,
                     params,
                 };
-                self.call(handler, take(req), Some(matched), route.pattern)
+                match self
+                    .call(handler, take(req), Some(matched), route.pattern)
                     .await
+                {
+                    Some(response) if response.extensions().get::<Directive>().is_some() => {
+                        tracing::error!(
+                            route = route.pattern,
+                            "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
+                        );
+                        empty(StatusCode::INTERNAL_SERVER_ERROR)
+                    }
+                    Some(response) => response,
+                    None => empty(StatusCode::INTERNAL_SERVER_ERROR),
+                }
             }
             (Some(Method::Options), None) => {
                 let mut response = empty(StatusCode::NO_CONTENT);
@@ -169,13 +264,214 @@ impl Dispatcher {
         }
     }
 
+    /// Runs the middleware, then does what it asked.
+    async fn through_middleware(
+        &self,
+        middleware: &ReadyMiddleware,
+        req: &mut http::Request<Body>,
+        hops: u32,
+    ) -> Response {
+        // Both the middleware and the handler may read the body: keep it, up to the limit.
+        let body = match read_all(std::mem::take(req.body_mut())).await {
+            Ok(body) => body,
+            Err(err) => return err.into_response(),
+        };
+        let mut copy = http::Request::new(Body::from(body.clone()));
+        *copy.method_mut() = req.method().clone();
+        *copy.uri_mut() = req.uri().clone();
+        *copy.version_mut() = req.version();
+        *copy.headers_mut() = req.headers().clone();
+        copy.extensions_mut()
+            .insert(Background(self.background.clone()));
+        let response = match self
+            .call(&middleware.handler, copy, None, "middleware")
+            .await
+        {
+            Some(response) if response.extensions().get::<Failed>().is_none() => response,
+            _ => return internal_error(),
+        };
+        *req.body_mut() = Body::from(body.clone());
+        match response.extensions().get::<Directive>().cloned() {
+            None => self.finish_redirect(response),
+            Some(Directive::Next { request_headers }) => {
+                forward_to_request(req, response.headers(), request_headers);
+                let routed = self.serve_route(req).await;
+                merge_headers(routed, response.headers())
+            }
+            Some(Directive::Rewrite {
+                url,
+                request_headers,
+            }) => {
+                forward_to_request(req, response.headers(), request_headers);
+                let routed = match self.target(&url) {
+                    Some(Target::Internal(uri)) => {
+                        *req.uri_mut() = uri;
+                        self.serve_route(req).await
+                    }
+                    Some(Target::External(uri)) => {
+                        let method = req.method().clone();
+                        self.proxy(method, req.headers(), uri, body, hops).await
+                    }
+                    None => {
+                        tracing::error!(
+                            url,
+                            "the middleware rewrote to an invalid URL; answered 500"
+                        );
+                        internal_error()
+                    }
+                };
+                merge_headers(routed, response.headers())
+            }
+        }
+    }
+
+    /// A rewrite target: a path or a same-origin URL is internal, anything else is proxied.
+    fn target(&self, url: &str) -> Option<Target> {
+        if url.starts_with('/') {
+            return url.parse().ok().map(Target::Internal);
+        }
+        let parsed = url::Url::parse(url).ok()?;
+        if parsed.origin().ascii_serialization() == self.origin_key {
+            let mut target = parsed.path().to_owned();
+            if let Some(query) = parsed.query() {
+                target.push('?');
+                target.push_str(query);
+            }
+            return target.parse().ok().map(Target::Internal);
+        }
+        url.parse().ok().map(Target::External)
+    }
+
+    /// Proxies the request to another origin and streams its answer back.
+    async fn proxy(
+        &self,
+        method: http::Method,
+        request_headers: &HeaderMap,
+        uri: Uri,
+        body: Bytes,
+        hops: u32,
+    ) -> Response {
+        let mut upstream = http::Request::new(Full::new(body));
+        *upstream.method_mut() = method;
+        let headers = upstream.headers_mut();
+        for (name, value) in request_headers {
+            if !is_hop_by_hop(name) && name != HOST {
+                headers.append(name, value.clone());
+            }
+        }
+        if let Some(authority) = uri.authority() {
+            if let Ok(host) = HeaderValue::try_from(authority.as_str()) {
+                headers.insert(HOST, host);
+            }
+        }
+        if self.is_this_server(&uri) {
+            // Only a target on this server can bring the request back here: count the hops.
+            headers.insert(HOPS, HeaderValue::from(hops + 1));
+        }
+        *upstream.uri_mut() = uri.clone();
+        match tokio::time::timeout(self.proxy_timeout, self.client.request(upstream)).await {
+            Err(_) => {
+                tracing::warn!(%uri, timeout = ?self.proxy_timeout, "rewrite upstream timed out; answered 504");
+                text(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "Gateway Timeout",
+                    ERROR_TYPE,
+                    Some(NO_STORE),
+                )
+            }
+            Ok(Err(err)) => {
+                tracing::warn!(%uri, error = %err, "rewrite upstream failed; answered 502");
+                text(
+                    StatusCode::BAD_GATEWAY,
+                    "Bad Gateway",
+                    ERROR_TYPE,
+                    Some(NO_STORE),
+                )
+            }
+            Ok(Ok(answer)) => {
+                let (mut parts, body) = answer.into_parts();
+                let hop_by_hop: Vec<HeaderName> = parts
+                    .headers
+                    .keys()
+                    .filter(|name| is_hop_by_hop(name))
+                    .cloned()
+                    .collect();
+                for name in hop_by_hop {
+                    parts.headers.remove(name);
+                }
+                http::Response::from_parts(parts, Body::new(body))
+            }
+        }
+    }
+
+    /// Whether `uri` points at the port this server listens on, on a loopback or local name.
+    fn is_this_server(&self, uri: &Uri) -> bool {
+        let port = uri.port_u16().unwrap_or(80);
+        let own_port = self.port.to_str().ok().and_then(|p| p.parse::<u16>().ok());
+        let host = uri
+            .host()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let local = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+            || self.origin_key.contains(&format!("//{host}:"));
+        Some(port) == own_port && local
+    }
+
+    /// A middleware's own redirect: a same-origin `Location` is made relative, the body is the
+    /// destination, and a 308 also gets `Refresh`, as Next.js sends them.
+    fn finish_redirect(&self, mut response: Response) -> Response {
+        if !response.status().is_redirection() {
+            return response;
+        }
+        let Some(location) = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+        else {
+            return response;
+        };
+        let location = match url::Url::parse(&location) {
+            Ok(url) if url.origin().ascii_serialization() == self.origin_key => {
+                let mut relative = url.path().to_owned();
+                if let Some(query) = url.query() {
+                    relative.push('?');
+                    relative.push_str(query);
+                }
+                relative
+            }
+            _ => location,
+        };
+        let (Ok(value), Ok(refresh)) = (
+            HeaderValue::try_from(location.as_str()),
+            HeaderValue::try_from(format!("0;url={location}")),
+        ) else {
+            return response;
+        };
+        response.headers_mut().insert(LOCATION, value);
+        if response.status() == StatusCode::PERMANENT_REDIRECT {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("refresh"), refresh);
+        }
+        if response.body().size_hint().exact() == Some(0) {
+            *response.body_mut() = Body::from(location);
+        }
+        response
+    }
+
+    /// Runs a handler; `None` when it panicked (logged).
     async fn call(
         &self,
         handler: &BoxHandler,
         req: http::Request<Body>,
         matched: Option<Matched>,
         what: &str,
-    ) -> Response {
+    ) -> Option<Response> {
         let (mut parts, body) = req.into_parts();
         let slot = BodySlot::new(body);
         parts.extensions.insert(slot.clone());
@@ -190,7 +486,7 @@ impl Dispatcher {
         {
             Ok((mut response, pending)) => {
                 cookies::merge(response.headers_mut(), pending);
-                response
+                Some(response)
             }
             Err(panic) => {
                 tracing::error!(
@@ -198,14 +494,16 @@ impl Dispatcher {
                     panic = panic_message(&panic),
                     "handler panicked; answered 500"
                 );
-                empty(StatusCode::INTERNAL_SERVER_ERROR)
+                None
             }
         }
     }
 
     async fn not_found(&self, req: &mut http::Request<Body>) -> Response {
         if let Some(handler) = &self.not_found {
-            let mut response = self.call(handler, take(req), None, "not-found").await;
+            let Some(mut response) = self.call(handler, take(req), None, "not-found").await else {
+                return empty(StatusCode::INTERNAL_SERVER_ERROR);
+            };
             if !response.status().is_client_error() && !response.status().is_server_error() {
                 *response.status_mut() = StatusCode::NOT_FOUND;
             }
@@ -266,6 +564,95 @@ impl Dispatcher {
 
 fn take(req: &mut http::Request<Body>) -> http::Request<Body> {
     std::mem::take(req)
+}
+
+/// The framework's 500, as Next.js answers a failed middleware.
+fn internal_error() -> Response {
+    text(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal Server Error",
+        ERROR_TYPE,
+        Some(NO_STORE),
+    )
+}
+
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection"
+            | "keep-alive"
+            | "proxy-connection"
+            | "te"
+            | "trailer"
+            | "transfer-encoding"
+            | "upgrade"
+            | "proxy-authorization"
+    )
+}
+
+/// What a `next()` or `rewrite()` response changes in the request the route sees: the
+/// replaced request headers, the response's headers, and its cookies for the cookie readers.
+fn forward_to_request(
+    req: &mut http::Request<Body>,
+    response: &HeaderMap,
+    request_headers: Option<HeaderMap>,
+) {
+    if let Some(headers) = request_headers {
+        *req.headers_mut() = headers;
+    }
+    let mut cookies = Vec::new();
+    for name in response.keys() {
+        if name == SET_COOKIE {
+            for line in response
+                .get_all(SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+            {
+                let pair = line.split(';').next().unwrap_or("");
+                if let Some((name, value)) = pair.split_once('=') {
+                    let value = percent_encoding::percent_decode_str(value.trim())
+                        .decode_utf8_lossy()
+                        .into_owned();
+                    cookies.push((name.trim().to_owned(), value));
+                }
+            }
+            continue;
+        }
+        let headers = req.headers_mut();
+        headers.remove(name);
+        for value in response.get_all(name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    if !cookies.is_empty() {
+        req.extensions_mut().insert(ProxyCookies(Arc::new(cookies)));
+    }
+}
+
+/// The middleware's response headers on the final response: they win over the route's,
+/// except `Set-Cookie`, `Vary`, `WWW-Authenticate` and `Proxy-Authenticate`, which add up
+/// (the middleware's first).
+fn merge_headers(mut response: Response, middleware: &HeaderMap) -> Response {
+    for name in middleware.keys() {
+        if name == CONTENT_LENGTH || is_hop_by_hop(name) {
+            continue;
+        }
+        let accumulates = matches!(
+            name.as_str(),
+            "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
+        );
+        let headers = response.headers_mut();
+        let existing: Vec<HeaderValue> = if accumulates {
+            headers.get_all(name).iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        headers.remove(name);
+        for value in middleware.get_all(name).iter().chain(existing.iter()) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+    response
 }
 
 fn allow_header(methods: &[Method]) -> HeaderValue {

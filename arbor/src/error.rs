@@ -225,6 +225,10 @@ impl fmt::Display for Error {
     }
 }
 
+/// Marks the 500 of a failed handler, so that a failed middleware can answer as Next.js does.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failed;
+
 /// A JSON error body: `{"error": message}`.
 pub(crate) fn json_error(status: StatusCode, message: &str) -> http::Response<Body> {
     let body = serde_json::json!({ "error": message }).to_string();
@@ -263,7 +267,9 @@ impl IntoResponse for Error {
                     kind: Kind::Internal(source),
                 };
                 tracing::error!(error = %error, "handler failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                response.extensions_mut().insert(Failed);
+                response
             }
         }
     }

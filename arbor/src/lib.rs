@@ -59,6 +59,7 @@ mod dispatch;
 mod error;
 mod extract;
 mod form;
+pub mod middleware;
 mod path;
 mod request;
 mod response;
@@ -73,7 +74,10 @@ pub use form::{FormData, FormFile, FormValue};
 pub use request::{CookiesMut, Request};
 pub use response::{RedirectStatus, Response};
 pub use routing::{App, RouteContext};
-pub use server::{init_tracing, serve, Server, DEFAULT_BODY_LIMIT, DEFAULT_SHUTDOWN_TIMEOUT};
+pub use server::{
+    init_tracing, serve, Server, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+};
 pub use url::{NextUrl, SearchParams};
 
 pub use axum;

@@ -114,7 +114,7 @@ impl Request {
     /// The cookies the client sent, percent-decoded (`request.cookies`).
     pub fn cookies(&self) -> &RequestCookies {
         self.cookies
-            .get_or_init(|| RequestCookies::from_headers(&self.headers))
+            .get_or_init(|| RequestCookies::for_handler(&self.headers, &self.extensions))
     }
 
     /// The cookies, to change what later readers of this request see (a middleware's job):

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::body::Body;
 use crate::cookies::{ResponseCookie, ResponseCookies};
+use crate::middleware::Directive;
 
 /// What a `Location` cannot hold as is: controls, spaces and non-ASCII are percent-encoded.
 const LOCATION_UNSAFE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
@@ -145,6 +146,47 @@ impl Response {
             response.headers_mut().insert(LOCATION, value);
         }
         response
+    }
+
+    /// From a middleware: continue to the route (`NextResponse.next()`). Headers and cookies
+    /// set on it reach the client (and its headers the handler's request); a header the
+    /// handler also sets keeps the middleware's value, except `Set-Cookie` and `Vary`, which
+    /// add up. A route handler must not return it.
+    pub fn next() -> Self {
+        Self::empty().with_directive(Directive::Next {
+            request_headers: None,
+        })
+    }
+
+    /// From a middleware: continue to the route with these request headers instead of the
+    /// received ones (`NextResponse.next({ request: { headers } })`).
+    pub fn next_with_request_headers(headers: HeaderMap) -> Self {
+        Self::empty().with_directive(Directive::Next {
+            request_headers: Some(headers),
+        })
+    }
+
+    /// From a middleware: serve `url` instead, the client's URL unchanged
+    /// (`NextResponse.rewrite(url)`). A path or a URL of this server's origin is served by its
+    /// route, method and body kept; a URL of another origin is proxied.
+    pub fn rewrite(url: &str) -> Self {
+        Self::empty().with_directive(Directive::Rewrite {
+            url: url.to_owned(),
+            request_headers: None,
+        })
+    }
+
+    /// [`Response::rewrite`] with these request headers instead of the received ones.
+    pub fn rewrite_with_request_headers(url: &str, headers: HeaderMap) -> Self {
+        Self::empty().with_directive(Directive::Rewrite {
+            url: url.to_owned(),
+            request_headers: Some(headers),
+        })
+    }
+
+    fn with_directive(mut self, directive: Directive) -> Self {
+        self.inner.extensions_mut().insert(directive);
+        self
     }
 
     /// Sets the status.

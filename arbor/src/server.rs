@@ -31,6 +31,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// How long shutdown waits for in-flight requests before closing their connections.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a middleware rewrite to another origin waits for the upstream's answer (then 504).
+pub const DEFAULT_PROXY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A bound listener and how to serve on it.
 ///
 /// ```no_run
@@ -46,6 +49,7 @@ pub struct Server {
     host: Option<String>,
     body_limit: usize,
     shutdown_timeout: Duration,
+    proxy_timeout: Duration,
 }
 
 impl Server {
@@ -56,6 +60,7 @@ impl Server {
             host: None,
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
+            proxy_timeout: DEFAULT_PROXY_TIMEOUT,
         })
     }
 
@@ -90,6 +95,13 @@ impl Server {
         self
     }
 
+    /// How long a middleware rewrite to another origin waits for the upstream (default 30 s);
+    /// then the client gets 504. An upstream that cannot be reached is a 502.
+    pub fn proxy_timeout(mut self, timeout: Duration) -> Self {
+        self.proxy_timeout = timeout;
+        self
+    }
+
     /// How long shutdown waits for in-flight requests (default 10 s).
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
@@ -112,6 +124,7 @@ impl Server {
             origin: origin(self.host.as_deref(), addr).into(),
             port: addr.port(),
             body_limit: self.body_limit,
+            proxy_timeout: self.proxy_timeout,
         };
         let dispatcher = Arc::new(Dispatcher::new(app, settings)?);
         let builder = auto::Builder::new(TokioExecutor::new());
@@ -150,8 +163,14 @@ impl Server {
         }
         drop(self.listener);
         tracing::info!("shutting down: draining in-flight requests");
+        let background = dispatcher.background().clone();
+        background.close();
+        let drained = async {
+            graceful.shutdown().await;
+            background.wait().await;
+        };
         tokio::select! {
-            () = graceful.shutdown() => tracing::info!("all connections closed"),
+            () = drained => tracing::info!("all connections closed, background work done"),
             () = tokio::time::sleep(self.shutdown_timeout) => {
                 tracing::warn!(timeout = ?self.shutdown_timeout, "shutdown timed out; closing the remaining connections");
             }

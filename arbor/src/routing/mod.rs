@@ -12,6 +12,7 @@ use axum::handler::Handler;
 use futures_util::future::BoxFuture;
 
 use crate::body::Body;
+use crate::middleware::CompiledMatcher;
 
 pub(crate) use params::Matched;
 pub use params::{serialize_params, FromParams, NoParams, ParamRef, Params, RouteContext};
@@ -215,6 +216,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
 pub struct App<S = ()> {
     pub(crate) routes: Vec<Route<S>>,
     pub(crate) not_found: Option<Slot<S>>,
+    pub(crate) middleware: Option<(Slot<S>, Option<&'static [CompiledMatcher]>)>,
 }
 
 impl<S: Clone + Send + Sync + 'static> Default for App<S> {
@@ -229,6 +231,7 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
         App {
             routes: Vec::new(),
             not_found: None,
+            middleware: None,
         }
     }
 
@@ -249,6 +252,21 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
         self
     }
 
+    /// Runs `handler` before the routes for the requests `matcher` selects (every request when
+    /// `None`): the root `middleware.rs` / `proxy.rs`, whose matcher `arbor-build` compiled.
+    pub fn middleware<H, T>(
+        mut self,
+        handler: H,
+        matcher: Option<&'static [CompiledMatcher]>,
+    ) -> Self
+    where
+        H: Handler<T, S>,
+        T: 'static,
+    {
+        self.middleware = Some((Slot::new(handler), matcher));
+        self
+    }
+
     /// Gives the handlers their state (a database pool, a client, a config), which they read
     /// with axum's `State<T>` extractor, type-checked, without globals.
     pub fn with_state<S2>(self, state: S) -> App<S2> {
@@ -259,6 +277,9 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
                 .map(|r| r.with_state(&state))
                 .collect(),
             not_found: self.not_found.map(|h| h.with_state(&state)),
+            middleware: self
+                .middleware
+                .map(|(h, matcher)| (h.with_state(&state), matcher)),
         }
     }
 

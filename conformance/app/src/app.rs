@@ -4,6 +4,9 @@
 /// The state the app's handlers share, as given to `arbor::app!(state = ...)`.
 pub type State = super::__ArborAppState;
 include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
+/// `proxy.rs`: runs before the routes, for the requests its matcher selects.
+#[path = "../proxy.rs"]
+pub mod proxy;
 /// The private folder `_private` (never routed).
 #[path = "../app/_private"]
 pub mod _private {
@@ -322,6 +325,17 @@ pub mod gsp_open {
         #[allow(non_snake_case)]
         pub mod route;
     }
+}
+/// The folder `headers`.
+#[path = "../app/headers"]
+pub mod headers {
+    /// `/headers` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/headers/route.rs`: the route handlers for `/headers`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
 }
 /// The folder `isr`.
 #[path = "../app/isr"]

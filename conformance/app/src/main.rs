@@ -5,8 +5,9 @@
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     arbor::init_tracing();
-    let upstream =
-        std::env::var("UPSTREAM_URL").unwrap_or_else(|_| "http://127.0.0.1:4011".to_owned());
-    eprintln!("conformance-app: external rewrites go to {upstream}");
+    eprintln!(
+        "conformance-app: external rewrites go to {}",
+        conformance_app::upstream_url()
+    );
     arbor::serve(conformance_app::app()).await
 }
