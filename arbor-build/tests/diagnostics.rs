@@ -51,7 +51,21 @@ snapshot!(
     catch_all_not_last,
     not_found_without_export,
     warnings,
+    both_middleware_files,
+    proxy_wrong_export,
+    middleware_segment_config,
+    invalid_matcher_source,
+    invalid_config_shape,
 );
+
+#[test]
+fn middleware_router() {
+    let report = Builder::new(fixture("middleware_valid"))
+        .render()
+        .expect("valid tree");
+    insta::assert_snapshot!(report.router());
+    assert!(report.tree().contains("#[path = \"middleware.rs\"]"));
+}
 
 #[test]
 fn missing_app() {

@@ -1,0 +1,323 @@
+//! The middleware over HTTP: matcher, continue, rewrite (internal and proxied), redirect,
+//! direct answers, failures, body, cookies, header precedence, wait_until
+//! (`nextjs-semantics.md` §2.1, §8).
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use arbor_test_support::{Reply, TestServer};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+
+async fn start() -> TestServer {
+    TestServer::serve(arbor_middleware_tests::app::router()).await
+}
+
+fn assert_no_internal_headers(reply: &Reply) {
+    for name in reply.headers.keys() {
+        assert!(
+            !name.as_str().starts_with("x-middleware") && !name.as_str().starts_with("x-arbor"),
+            "internal header {name} reached the client"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unmatched_paths_skip_the_middleware() {
+    let server = start().await;
+    let reply = server.get("/echo/a").await;
+    assert_eq!(reply.text(), "echo");
+    assert!(!reply.headers.contains_key("x-mw-ran"));
+}
+
+#[tokio::test]
+async fn matcher_sources() {
+    let server = start().await;
+    for (path, runs) in [
+        ("/num/123", true),
+        ("/num/abc", false),
+        ("/lookahead/go", true),
+        ("/lookahead/skip", false),
+        ("/flag?mw=on", true),
+        ("/flag?mw=yes", true),
+        ("/flag?mw=off", false),
+        ("/flag?mw=no&mw=on", true),
+        ("/flag", false),
+        ("/header", false),
+        ("/anon", true),
+        ("/NUM/123", false),
+        ("/num/123.json", true),
+        ("/caf%C3%A9", true),
+    ] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.headers.contains_key("x-mw-ran"), runs, "{path}");
+    }
+    let reply = server.send("GET", "/header", &[("x-key", "1")], "").await;
+    assert_eq!(reply.header("x-mw-ran"), "/header");
+    let reply = server
+        .send("GET", "/anon", &[("cookie", "session=1")], "")
+        .await;
+    assert!(!reply.headers.contains_key("x-mw-ran"));
+    let reply = server
+        .send("GET", "/host", &[("host", "localhost:1")], "")
+        .await;
+    assert_eq!(reply.header("x-mw-ran"), "/host");
+    let reply = server
+        .send("GET", "/host", &[("host", "example.com")], "")
+        .await;
+    assert!(!reply.headers.contains_key("x-mw-ran"));
+}
+
+#[tokio::test]
+async fn redirects_run_before_the_middleware_so_a_trailing_slash_cannot_skip_it() {
+    let server = start().await;
+    let reply = server.get("/admin/").await;
+    assert_eq!(reply.status, 308);
+    assert_eq!(reply.header("location"), "/admin");
+    let reply = server.get("/admin").await;
+    assert_eq!(reply.status, 307);
+    // Same origin: `Location` made relative, the body is the destination, no `Refresh`.
+    assert_eq!(reply.header("location"), "/login?next=%2Fadmin");
+    assert_eq!(reply.text(), "/login?next=%2Fadmin");
+    assert!(!reply.headers.contains_key("refresh"));
+    let reply = server.get("/admin/settings").await;
+    assert_eq!(reply.status, 307);
+    let admin = [("cookie", "session=1")];
+    let reply = server.send("GET", "/admin/settings", &admin, "").await;
+    assert_eq!(reply.text(), "settings");
+    assert_eq!(reply.header("x-admin"), "yes");
+}
+
+#[tokio::test]
+async fn direct_answer_and_replaced_request_headers() {
+    let server = start().await;
+    let reply = server.get("/api/data").await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(reply.json(), json!({ "error": "authentication required" }));
+    // A path without a route gets the middleware's answer too.
+    assert_eq!(server.get("/api/nothing").await.status, 401);
+    let reply = server
+        .send("GET", "/api/data", &[("authorization", "Bearer ada")], "")
+        .await;
+    assert_eq!(
+        reply.json(),
+        json!({ "user": "ada", "authorization": null })
+    );
+}
+
+#[tokio::test]
+async fn internal_rewrite_keeps_method_body_and_adds_headers_and_cookies() {
+    let server = start().await;
+    let reply = server
+        .send("POST", "/rewrite/abc?ignored=1", &[], "payload")
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "method": "POST",
+            "pathname": "/target",
+            "search": "?from=abc",
+            "body": "payload",
+            "rewritten": "1",
+            "cookie": "r",
+        })
+    );
+    assert_eq!(reply.header("x-rewritten"), "1");
+    assert_eq!(reply.header_all("set-cookie"), ["rewrite-cookie=r; Path=/"]);
+    assert_no_internal_headers(&reply);
+}
+
+/// A loopback upstream answering as the conformance README describes.
+async fn upstream(delay: Duration) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |req: hyper::Request<Incoming>| async move {
+                        tokio::time::sleep(delay).await;
+                        let (parts, body) = req.into_parts();
+                        let body = body
+                            .collect()
+                            .await
+                            .map(|b| b.to_bytes())
+                            .unwrap_or_default();
+                        let headers: serde_json::Map<String, serde_json::Value> = parts
+                            .headers
+                            .iter()
+                            .filter(|(n, _)| n.as_str().starts_with("x-") || n.as_str() == "host")
+                            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or("").into()))
+                            .collect();
+                        let answer = json!({
+                            "method": parts.method.as_str(),
+                            "url": parts.uri.to_string(),
+                            "headers": headers,
+                            "body": String::from_utf8_lossy(&body),
+                        });
+                        hyper::Response::builder()
+                            .status(201)
+                            .header("content-type", "application/json")
+                            .header("x-upstream", "yes")
+                            .body(Full::new(Bytes::from(answer.to_string())))
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn external_rewrite_proxies_method_body_and_forwarded_headers() {
+    let server = start().await;
+    let up = upstream(Duration::ZERO).await;
+    let up_text = up.to_string();
+    let headers = [("x-test-upstream", up_text.as_str()), ("x-test", "hello")];
+    let reply = server
+        .send("POST", "/external/items?x=1", &headers, "sent")
+        .await;
+    assert_eq!(reply.status, 201);
+    assert_eq!(reply.header("x-upstream"), "yes");
+    let port = server.addr.port().to_string();
+    let body = reply.json();
+    assert_eq!(body["method"], "POST");
+    assert_eq!(body["url"], "/items?via=proxy");
+    assert_eq!(body["body"], "sent");
+    assert_eq!(body["headers"]["host"], up_text);
+    assert_eq!(body["headers"]["x-test"], "hello");
+    assert_eq!(body["headers"]["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(
+        body["headers"]["x-forwarded-host"],
+        format!("127.0.0.1:{port}")
+    );
+    assert_eq!(body["headers"]["x-forwarded-port"], port);
+    assert_eq!(body["headers"]["x-forwarded-proto"], "http");
+    assert!(body["headers"].get("x-arbor-rewrite-hops").is_none());
+    assert_no_internal_headers(&reply);
+}
+
+#[tokio::test]
+async fn failing_upstreams_are_502_and_504() {
+    let server = TestServer::serve_with(arbor_middleware_tests::app::router(), |s| {
+        s.proxy_timeout(Duration::from_millis(200))
+    })
+    .await;
+    // Nothing listens on the discard port of loopback.
+    let reply = server
+        .send(
+            "GET",
+            "/external/x",
+            &[("x-test-upstream", "127.0.0.1:9")],
+            "",
+        )
+        .await;
+    assert_eq!(reply.status, 502);
+    let slow = upstream(Duration::from_secs(5)).await.to_string();
+    let reply = server
+        .send(
+            "GET",
+            "/external/x",
+            &[("x-test-upstream", slow.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!(reply.status, 504);
+}
+
+#[tokio::test]
+async fn a_rewrite_that_loops_back_is_cut_off() {
+    let server = start().await;
+    let reply = server.get("/loop").await;
+    assert_eq!(reply.status, 500);
+    assert_eq!(reply.text(), "Internal Server Error");
+}
+
+#[tokio::test]
+async fn middleware_headers_win_except_those_that_add_up() {
+    let server = start().await;
+    let reply = server.get("/conflict").await;
+    // The handler sees the middleware's header on its request.
+    assert_eq!(reply.text(), "seen: from-middleware");
+    assert_eq!(reply.header("x-conflict"), "from-middleware");
+    assert_eq!(reply.header_all("vary"), ["x-mw", "x-handler"]);
+    assert_eq!(
+        reply.header_all("set-cookie"),
+        ["mw=1; Path=/", "handler=1; Path=/"]
+    );
+}
+
+#[tokio::test]
+async fn body_is_read_by_both_and_limited() {
+    let server = start().await;
+    let reply = server.send("POST", "/body", &[], "hello").await;
+    assert_eq!(reply.text(), "hello");
+    assert_eq!(reply.header("x-mw-saw-body"), "hello");
+    let small =
+        TestServer::serve_with(arbor_middleware_tests::app::router(), |s| s.body_limit(8)).await;
+    let reply = small
+        .send("POST", "/body", &[], "far more than eight bytes")
+        .await;
+    assert_eq!(reply.status, 413);
+}
+
+#[tokio::test]
+async fn failures_are_500_text_and_the_server_lives_on() {
+    let server = start().await;
+    for path in ["/fail", "/panic"] {
+        let reply = server.get(path).await;
+        assert_eq!(reply.status, 500, "{path}");
+        assert_eq!(reply.header("content-type"), "text/plain");
+        assert_eq!(
+            reply.header("cache-control"),
+            "private, no-cache, no-store, max-age=0, must-revalidate"
+        );
+        assert_eq!(reply.text(), "Internal Server Error");
+    }
+    assert_eq!(server.get("/echo/alive").await.status, 200);
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_wait_until_work() {
+    let server = start().await;
+    let before = arbor_middleware_tests::BACKGROUND_DONE.load(Ordering::SeqCst);
+    let reply = server.get("/wait").await;
+    assert_eq!(reply.text(), "answered before the work finished");
+    assert_eq!(
+        arbor_middleware_tests::BACKGROUND_DONE.load(Ordering::SeqCst),
+        before
+    );
+    server.stop().await.expect("clean shutdown");
+    assert_eq!(
+        arbor_middleware_tests::BACKGROUND_DONE.load(Ordering::SeqCst),
+        before + 1
+    );
+}
+
+#[tokio::test]
+async fn without_a_matcher_the_middleware_runs_for_every_request() {
+    use arbor::prelude::*;
+    async fn everywhere(req: Request) -> Response {
+        Response::next().with_header("x-seen", req.pathname())
+    }
+    async fn hello() -> &'static str {
+        "hello"
+    }
+    let app = arbor::App::new()
+        .route(
+            arbor::routing::Route::new("/hello", "app/hello/route.rs")
+                .handler(arbor::routing::Method::Get, hello),
+        )
+        .middleware(everywhere, None);
+    let server = TestServer::serve(app).await;
+    assert_eq!(server.get("/hello").await.header("x-seen"), "/hello");
+    let missing = server.get("/_next/static/x.js").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("x-seen"), "/_next/static/x.js");
+}
