@@ -11,6 +11,7 @@
 //! ├── build.rs                # fn main() { arbor_build::generate(); }
 //! ├── src/main.rs             # arbor::app!(); then serve app::router()
 //! ├── src/app.rs              # the module tree, rewritten by build.rs when folders change
+//! ├── proxy.rs                # optional middleware, see [`middleware`]
 //! └── app/
 //!     ├── route.rs                   # /
 //!     ├── comments/route.rs          # /comments
