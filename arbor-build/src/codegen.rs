@@ -43,6 +43,7 @@ struct RouteEntry {
     file: String,
     module: TokenStream,
     methods: Vec<Method>,
+    config: crate::parse::SegmentConfig,
 }
 
 /// Renders both files.
@@ -159,8 +160,39 @@ fn render_router(
             let variant = format_ident!("{m:?}");
             quote!(.handler(::arbor::routing::Method::#variant, #module::route::#name))
         });
+        let config = r.config.any().then(|| {
+            let c = &r.config;
+            let dynamic = if c.dynamic {
+                quote!(#module::route::DYNAMIC)
+            } else {
+                quote!(::arbor::cache::Dynamic::Auto)
+            };
+            let revalidate = if c.revalidate {
+                quote!(::std::option::Option::Some(#module::route::REVALIDATE))
+            } else {
+                quote!(::std::option::Option::None)
+            };
+            let dynamic_params = if c.dynamic_params {
+                quote!(#module::route::DYNAMIC_PARAMS)
+            } else {
+                quote!(true)
+            };
+            let generates = c.generate_static_params;
+            quote! {
+                .segment_config(::arbor::cache::SegmentConfig {
+                    dynamic: #dynamic,
+                    revalidate: #revalidate,
+                    dynamic_params: #dynamic_params,
+                    generates_params: #generates,
+                })
+            }
+        });
+        let static_params = r
+            .config
+            .generate_static_params
+            .then(|| quote!(.static_params(#module::route::generate_static_params)));
         quote! {
-            .route(::arbor::routing::Route::new(#pattern, #file) #(#handlers)*)
+            .route(::arbor::routing::Route::new(#pattern, #file) #(#handlers)* #config #static_params)
         }
     });
     let manifest = routes.iter().map(|r| {
@@ -249,6 +281,7 @@ fn folder_items(
             file: display_path(&route.rel),
             module: module.clone(),
             methods: exports.methods,
+            config: exports.config,
         });
     }
     for dir in &folder.private {
@@ -331,6 +364,25 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut entries = Vec::new();
+    let parts: Vec<TokenStream> = segments
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Static(s) => Some(quote!(::arbor::routing::PathPart::Static(#s))),
+            Segment::Dynamic(p) => {
+                let field = field_ident(p);
+                Some(quote!(::arbor::routing::PathPart::One(&self.#field)))
+            }
+            Segment::CatchAll(p) => {
+                let field = field_ident(p);
+                Some(quote!(::arbor::routing::PathPart::Many(&self.#field)))
+            }
+            Segment::OptionalCatchAll(p) => {
+                let field = field_ident(p);
+                Some(quote!(::arbor::routing::PathPart::Optional(self.#field.as_deref())))
+            }
+            _ => None,
+        })
+        .collect();
     for (index, segment) in params.iter().enumerate() {
         let name = segment.param().unwrap_or_default();
         let field = field_ident(name);
@@ -368,6 +420,9 @@ fn params_struct(segments: &[Segment], pattern: &str) -> TokenStream {
             const PATTERN: &'static str = #pattern;
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { #(#inits),* }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(&[#(#parts),*])
             }
         }
 

@@ -59,6 +59,28 @@ impl fmt::Display for Method {
     }
 }
 
+/// The segment config a route file declares (`nextjs-semantics.md` §5).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SegmentConfig {
+    /// `pub const DYNAMIC: Dynamic = Dynamic::...;`
+    pub dynamic: bool,
+    /// `pub const REVALIDATE: Revalidate = ...;`
+    pub revalidate: bool,
+    /// `pub const DYNAMIC_PARAMS: bool = ...;`
+    pub dynamic_params: bool,
+    /// `pub async fn generate_static_params() -> Vec<Params>`
+    pub generate_static_params: bool,
+    /// Values that are not valid, with what was expected.
+    pub invalid: Vec<(String, String)>,
+}
+
+impl SegmentConfig {
+    /// Whether the file declares any.
+    pub fn any(&self) -> bool {
+        self.dynamic || self.revalidate || self.dynamic_params || self.generate_static_params
+    }
+}
+
 /// What a route file exports.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RouteExports {
@@ -70,6 +92,8 @@ pub struct RouteExports {
     pub lower_case: Vec<String>,
     /// Public function names, for other conventions (`not_found`).
     pub functions: Vec<String>,
+    /// Segment config.
+    pub config: SegmentConfig,
 }
 
 /// Reads the exports of a route file. `None` when the file does not parse: the compiler
@@ -80,6 +104,7 @@ pub fn exports(source: &str) -> Option<RouteExports> {
     for item in &file.items {
         match item {
             Item::Fn(f) => record(&mut out, &f.sig.ident.to_string(), &f.vis),
+            Item::Const(c) if is_reachable(&c.vis) => read_config(&mut out.config, c),
             Item::Use(u) => {
                 let mut names = Vec::new();
                 exported_names(&u.tree, &mut names);
@@ -92,7 +117,77 @@ pub fn exports(source: &str) -> Option<RouteExports> {
     }
     out.methods.sort();
     out.methods.dedup();
+    out.config.generate_static_params = out.functions.iter().any(|f| f == "generate_static_params");
     Some(out)
+}
+
+fn last_segment(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads `DYNAMIC`, `REVALIDATE` and `DYNAMIC_PARAMS`: literal values only, as Next.js reads them.
+fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
+    use quote::ToTokens;
+    let text = || item.expr.to_token_stream().to_string();
+    match item.ident.to_string().as_str() {
+        "DYNAMIC" => {
+            config.dynamic = true;
+            let ok = last_segment(&item.expr).is_some_and(|v| {
+                matches!(
+                    v.as_str(),
+                    "Auto" | "ForceDynamic" | "Error" | "ForceStatic"
+                )
+            });
+            if !ok {
+                config.invalid.push((
+                    format!("DYNAMIC = {}", text()),
+                    "`Dynamic::Auto`, `Dynamic::ForceDynamic`, `Dynamic::Error` or `Dynamic::ForceStatic`".to_owned(),
+                ));
+            }
+        }
+        "REVALIDATE" => {
+            config.revalidate = true;
+            let ok = match &*item.expr {
+                syn::Expr::Call(call) => {
+                    last_segment(&call.func).as_deref() == Some("Seconds")
+                        && call.args.len() == 1
+                        && matches!(
+                            call.args.first(),
+                            Some(syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Int(_),
+                                ..
+                            }))
+                        )
+                }
+                other => last_segment(other).as_deref() == Some("Never"),
+            };
+            if !ok {
+                config.invalid.push((
+                    format!("REVALIDATE = {}", text()),
+                    "`Revalidate::Never` (cache until revalidated) or `Revalidate::Seconds(n)` with a literal number of seconds (0: never cache)".to_owned(),
+                ));
+            }
+        }
+        "DYNAMIC_PARAMS" => {
+            config.dynamic_params = true;
+            if !matches!(
+                &*item.expr,
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Bool(_),
+                    ..
+                })
+            ) {
+                config.invalid.push((
+                    format!("DYNAMIC_PARAMS = {}", text()),
+                    "`true` or `false`".to_owned(),
+                ));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn record(out: &mut RouteExports, name: &str, vis: &Visibility) {

@@ -24,13 +24,16 @@ use http::{HeaderName, HeaderValue, StatusCode};
 use http_body::Body as _;
 
 use crate::body::{Body, BodySlot};
+use crate::cache::{self, Cache, CacheEntry, CacheStore, Dynamic, Freshness, SegmentConfig};
 use crate::cookies;
 use crate::error::{json_error, Failed};
 use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
 use crate::request::read_all;
 use crate::request::Origin;
+use crate::request::RenderProbe;
 use crate::routing::tree::{PatternError, Tree};
+use crate::routing::StaticPaths;
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
 
 type Response = http::Response<Body>;
@@ -44,18 +47,27 @@ const ERROR_TYPE: &str = "text/plain";
 struct ReadyRoute {
     pattern: &'static str,
     handlers: [Option<BoxHandler>; 7],
+    /// Present when GET is static (segment config, `generate_static_params`).
+    config: Option<SegmentConfig>,
+    static_paths: Option<StaticPaths>,
+    /// The paths `generate_static_params` named, filled by the prerender.
+    known_paths: std::sync::OnceLock<std::collections::HashSet<String>>,
     /// `Allow` for OPTIONS and 405: the exported methods, HEAD with GET, OPTIONS; sorted.
     allow: HeaderValue,
 }
 
 /// What the server knows that the app does not: where it listens and what it accepts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Settings {
     pub(crate) origin: Arc<str>,
     pub(crate) port: u16,
     pub(crate) body_limit: usize,
     pub(crate) proxy_timeout: Duration,
+    pub(crate) cache_store: Arc<dyn CacheStore>,
 }
+
+/// The origin a static render's request carries, as Next.js's build-time render has it.
+const STATIC_ORIGIN: &str = "http://localhost:3000";
 
 /// Proxied requests carry their hop count, so a rewrite that proxies back to this server is
 /// cut off instead of looping.
@@ -89,6 +101,7 @@ pub(crate) struct Dispatcher {
     background: TaskTracker,
     client: Client<HttpConnector, Full<Bytes>>,
     proxy_timeout: Duration,
+    cache: Arc<Cache>,
 }
 
 impl Dispatcher {
@@ -107,10 +120,14 @@ impl Dispatcher {
                 )
             })?;
             let methods = route.methods();
+            let config = route.config.filter(SegmentConfig::is_static);
             routes.push(ReadyRoute {
                 pattern: route.pattern,
                 allow: allow_header(&methods),
                 handlers: route.handlers.map(|h| h.map(|h| h.ready(&()))),
+                config,
+                static_paths: route.static_paths,
+                known_paths: std::sync::OnceLock::new(),
             });
         }
         let middleware = match app.middleware {
@@ -135,7 +152,131 @@ impl Dispatcher {
             background: TaskTracker::new(),
             client: Client::builder(TokioExecutor::new()).build_http(),
             proxy_timeout: settings.proxy_timeout,
+            cache: Arc::new(Cache::new(settings.cache_store)),
         })
+    }
+
+    /// Renders every static route (and each parameter set of `generate_static_params`) before
+    /// the server takes traffic. A `DYNAMIC = Dynamic::Error` handler that reads its request
+    /// fails here, naming what it read.
+    pub(crate) async fn prerender(&self) -> io::Result<()> {
+        for (id, route) in self.routes.iter().enumerate() {
+            let (Some(config), Some(get)) = (route.config, &route.handlers[Method::Get as usize])
+            else {
+                continue;
+            };
+            let mut paths = Vec::new();
+            if !route.pattern.contains('[') {
+                paths.push(route.pattern.to_owned());
+            }
+            if let Some(generate) = &route.static_paths {
+                let generated = generate().await;
+                let _ = route.known_paths.set(generated.iter().cloned().collect());
+                paths.extend(generated);
+            }
+            for path in paths {
+                let mut captures = Vec::new();
+                if self.tree.find(&path, &mut captures) != Some(id) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "`{}`: generate_static_params returned {path:?}, which is not a URL of this route",
+                            route.pattern
+                        ),
+                    ));
+                }
+                let params = Params::decode(&captures)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+                let matched = Matched {
+                    pattern: route.pattern,
+                    params,
+                };
+                let probe = (config.dynamic == Dynamic::Error).then(RenderProbe::default);
+                let rendered =
+                    render(get, &self.cache, &path, matched, config, probe.clone()).await;
+                if let Some(used) = probe.as_ref().and_then(RenderProbe::used) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "route `{}` with `DYNAMIC = Dynamic::Error` couldn't be rendered statically because it used `request.{used}`; remove the read, or use `Dynamic::ForceStatic` (an empty request) or `Dynamic::Auto`",
+                            route.pattern
+                        ),
+                    ));
+                }
+                match rendered {
+                    Some((entry, true)) => store(&self.cache, &path, entry).await,
+                    Some((entry, false)) => tracing::warn!(
+                        route = route.pattern,
+                        status = entry.status,
+                        "static render answered an error status; not cached"
+                    ),
+                    None => tracing::error!(route = route.pattern, "static render panicked"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// GET or HEAD of a static route: from the cache, stale while one regeneration runs, or
+    /// rendered now.
+    async fn serve_static(
+        &self,
+        route: &ReadyRoute,
+        req: &mut http::Request<Body>,
+        matched: Matched,
+        config: SegmentConfig,
+        get: &BoxHandler,
+    ) -> Response {
+        let path = req.uri().path().to_owned();
+        if route.static_paths.is_some() && !config.dynamic_params {
+            let known = route.known_paths.get().is_some_and(|k| k.contains(&path));
+            if !known {
+                return self.not_found(req).await;
+            }
+        }
+        let key = cache_key(&path);
+        let stored = match self.cache.store.get(&key).await {
+            Ok(stored) => stored,
+            Err(err) => {
+                tracing::warn!(error = %err, "cache store unavailable; serving uncached");
+                return match render(get, &self.cache, &path, matched, config, None).await {
+                    Some((entry, _)) => cached_response(entry, None, config),
+                    None => empty(StatusCode::INTERNAL_SERVER_ERROR),
+                };
+            }
+        };
+        if let Some(entry) = stored {
+            match self.cache.freshness(&entry).await {
+                Freshness::Fresh => return cached_response(entry, Some("HIT"), config),
+                Freshness::Stale => {
+                    if let Some(claim) = self.cache.claim(&key) {
+                        let (get, cache) = (get.clone(), self.cache.clone());
+                        let (path, matched) = (path.clone(), matched.clone());
+                        tokio::spawn(async move {
+                            match render(&get, &cache, &path, matched, config, None).await {
+                                Some((fresh, true)) => store(&cache, &path, fresh).await,
+                                _ => tracing::error!(
+                                    path,
+                                    "background regeneration failed; the stale entry stays"
+                                ),
+                            }
+                            drop(claim);
+                        });
+                    }
+                    return cached_response(entry, Some("STALE"), config);
+                }
+                Freshness::Expired => {}
+            }
+        }
+        match render(get, &self.cache, &path, matched, config, None).await {
+            Some((entry, cacheable)) => {
+                if cacheable {
+                    store(&self.cache, &path, entry.clone()).await;
+                }
+                cached_response(entry, Some("MISS"), config)
+            }
+            None => empty(StatusCode::INTERNAL_SERVER_ERROR),
+        }
     }
 
     pub(crate) fn body_limit(&self) -> usize {
@@ -229,6 +370,30 @@ impl Dispatcher {
             Some(m) => route.handlers[m as usize].as_ref(),
             None => None,
         };
+        if let Some(config) = route.config {
+            let get = route.handlers[Method::Get as usize].as_ref();
+            match (method, get) {
+                (Some(Method::Get | Method::Head), Some(get))
+                    if handler.is_some_and(|h| Arc::ptr_eq(h, get)) =>
+                {
+                    let matched = Matched {
+                        pattern: route.pattern,
+                        params,
+                    };
+                    return self.serve_static(route, req, matched, config, get).await;
+                }
+                _ if handler.is_none() => {
+                    // Served by the static path: only GET and HEAD, as Next.js answers.
+                    let mut response = http::Response::new(Body::from("Method Not Allowed"));
+                    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                    response
+                        .headers_mut()
+                        .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+                    return response;
+                }
+                _ => {}
+            }
+        }
         match (method, handler) {
             (Some(_), Some(handler)) => {
                 let matched = Matched {
@@ -480,23 +645,7 @@ impl Dispatcher {
             parts.extensions.insert(matched);
         }
         let req = http::Request::from_parts(parts, slot.reader());
-        match AssertUnwindSafe(cookies::scope(handler(req)))
-            .catch_unwind()
-            .await
-        {
-            Ok((mut response, pending)) => {
-                cookies::merge(response.headers_mut(), pending);
-                Some(response)
-            }
-            Err(panic) => {
-                tracing::error!(
-                    route = what,
-                    panic = panic_message(&panic),
-                    "handler panicked; answered 500"
-                );
-                None
-            }
-        }
+        run(handler, req, &self.cache, what).await
     }
 
     async fn not_found(&self, req: &mut http::Request<Body>) -> Response {
@@ -564,6 +713,130 @@ impl Dispatcher {
 
 fn take(req: &mut http::Request<Body>) -> http::Request<Body> {
     std::mem::take(req)
+}
+
+/// Runs a handler with its cookie and cache scopes; `None` when it panicked (logged).
+async fn run(
+    handler: &BoxHandler,
+    req: http::Request<Body>,
+    cache: &Arc<Cache>,
+    what: &str,
+) -> Option<Response> {
+    let future = cache::scope(cache.clone(), cookies::scope(handler(req)));
+    match AssertUnwindSafe(future).catch_unwind().await {
+        Ok((mut response, pending)) => {
+            cookies::merge(response.headers_mut(), pending);
+            Some(response)
+        }
+        Err(panic) => {
+            tracing::error!(
+                route = what,
+                panic = panic_message(&panic),
+                "handler panicked; answered 500"
+            );
+            None
+        }
+    }
+}
+
+fn cache_key(path: &str) -> String {
+    format!("route:{path}")
+}
+
+/// Renders a static GET with an empty request: no headers, cookies or query. Returns the
+/// entry and whether it may be cached (not a failure, not a status ≥ 400 other than 404).
+async fn render(
+    get: &BoxHandler,
+    cache: &Arc<Cache>,
+    path: &str,
+    matched: Matched,
+    config: SegmentConfig,
+    probe: Option<RenderProbe>,
+) -> Option<(CacheEntry, bool)> {
+    let uri: Uri = path.parse().ok()?;
+    let slot = BodySlot::new(Body::empty());
+    let mut req = http::Request::new(slot.reader());
+    *req.uri_mut() = uri;
+    let extensions = req.extensions_mut();
+    extensions.insert(slot);
+    extensions.insert(Origin(Arc::from(STATIC_ORIGIN)));
+    extensions.insert(matched);
+    if let Some(probe) = probe {
+        extensions.insert(probe);
+    }
+    let response = run(get, req, cache, path).await?;
+    let failed = response.extensions().get::<Failed>().is_some();
+    let (parts, body) = response.into_parts();
+    let body = http_body_util::BodyExt::collect(body)
+        .await
+        .ok()?
+        .to_bytes();
+    let headers = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| {
+            *name != CONTENT_LENGTH && *name != SET_COOKIE && name.as_str() != "date"
+        })
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let status = parts.status.as_u16();
+    let cacheable = !failed && (status < 400 || status == 404);
+    Some((
+        CacheEntry {
+            status,
+            headers,
+            body,
+            created_us: cache::now_us(),
+            revalidate: config.revalidate_seconds(),
+            tags: vec![cache::path_tag(path)],
+        },
+        cacheable,
+    ))
+}
+
+async fn store(cache: &Cache, path: &str, entry: CacheEntry) {
+    if let Err(err) = cache.store.set(&cache_key(path), entry).await {
+        tracing::warn!(error = %err, "cache store unavailable; entry not cached");
+    }
+}
+
+/// A cached entry as a response, with `x-nextjs-cache` and, unless the handler set its own,
+/// Next.js's `Cache-Control`.
+fn cached_response(
+    entry: CacheEntry,
+    state: Option<&'static str>,
+    config: SegmentConfig,
+) -> Response {
+    let mut response = http::Response::new(Body::from(entry.body));
+    *response.status_mut() = StatusCode::from_u16(entry.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    for (name, value) in &entry.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    if let Some(state) = state {
+        headers.insert(
+            HeaderName::from_static("x-nextjs-cache"),
+            HeaderValue::from_static(state),
+        );
+    }
+    if !headers.contains_key(CACHE_CONTROL) {
+        let value = match config.revalidate_seconds() {
+            Some(seconds) => format!(
+                "s-maxage={seconds}, stale-while-revalidate={}",
+                cache::EXPIRE_SECONDS - seconds
+            ),
+            None => format!("s-maxage={}", cache::EXPIRE_SECONDS),
+        };
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(CACHE_CONTROL, value);
+        }
+    }
+    response
 }
 
 /// The framework's 500, as Next.js answers a failed middleware.

@@ -55,6 +55,7 @@
 #![warn(missing_docs)]
 
 mod body;
+pub mod cache;
 pub mod cookies;
 mod dispatch;
 mod error;
@@ -81,6 +82,7 @@ pub use server::{
 };
 pub use url::{NextUrl, SearchParams};
 
+pub use arbor_macros::cache;
 pub use axum;
 pub use http;
 

@@ -52,6 +52,22 @@ pub struct Request {
     body: Option<Body>,
     cookies: OnceLock<RequestCookies>,
     next_url: OnceLock<NextUrl>,
+    probe: Option<RenderProbe>,
+}
+
+/// Records what a static render under `DYNAMIC = Dynamic::Error` read of its request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RenderProbe(pub(crate) Arc<std::sync::Mutex<Option<&'static str>>>);
+
+impl RenderProbe {
+    fn touch(&self, what: &'static str) {
+        let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        used.get_or_insert(what);
+    }
+
+    pub(crate) fn used(&self) -> Option<&'static str> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 impl Request {
@@ -73,11 +89,13 @@ impl Request {
     /// The full URL (`request.url`): the server's origin, the path as received, the query as
     /// `URLSearchParams` writes it (`http://localhost:3000/echo/42?a=1&b=x+y`).
     pub fn url(&self) -> String {
+        self.touch("url");
         self.next_url().href()
     }
 
     /// The URL as Next.js's `request.nextUrl`, parsed once.
     pub fn next_url(&self) -> &NextUrl {
+        self.touch("nextUrl");
         self.next_url.get_or_init(|| {
             let origin = self
                 .extensions
@@ -98,21 +116,25 @@ impl Request {
 
     /// The query string without its `?`, if any.
     pub fn query(&self) -> Option<&str> {
+        self.touch("nextUrl.search");
         self.uri.query()
     }
 
     /// The headers, including the `x-forwarded-*` ones the server adds.
     pub fn headers(&self) -> &HeaderMap {
+        self.touch("headers");
         &self.headers
     }
 
     /// One header as text; `None` when absent or not visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
+        self.touch("headers");
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The cookies the client sent, percent-decoded (`request.cookies`).
     pub fn cookies(&self) -> &RequestCookies {
+        self.touch("cookies");
         self.cookies
             .get_or_init(|| RequestCookies::for_handler(&self.headers, &self.extensions))
     }
@@ -155,6 +177,7 @@ impl Request {
 
     /// Reads the whole body. Past the server's body limit: 413.
     pub async fn bytes(&mut self) -> Result<Bytes, Error> {
+        self.touch("body");
         let Some(body) = self.body.take() else {
             return Err(Error::internal_message(
                 "the request body was already read by another extractor",
@@ -191,6 +214,14 @@ impl Request {
         let content_type = self.header("content-type").unwrap_or("").to_owned();
         let body = self.take_body();
         FormData::read(&content_type, body).await
+    }
+}
+
+impl Request {
+    fn touch(&self, what: &'static str) {
+        if let Some(probe) = &self.probe {
+            probe.touch(what);
+        }
     }
 }
 
@@ -304,6 +335,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
             body,
             cookies: OnceLock::new(),
             next_url: OnceLock::new(),
+            probe: parts.extensions.get::<RenderProbe>().cloned(),
         })
     }
 }

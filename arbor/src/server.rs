@@ -21,6 +21,7 @@ use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 
 use crate::body::Body;
+use crate::cache::{CacheStore, MemoryStore};
 use crate::dispatch::{Dispatcher, Settings};
 use crate::routing::App;
 
@@ -43,13 +44,24 @@ pub const DEFAULT_PROXY_TIMEOUT: Duration = Duration::from_secs(30);
 /// server.serve(app).await
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
     host: Option<String>,
     body_limit: usize,
     shutdown_timeout: Duration,
     proxy_timeout: Duration,
+    cache_store: Option<Arc<dyn CacheStore>>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("listener", &self.listener)
+            .field("body_limit", &self.body_limit)
+            .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("proxy_timeout", &self.proxy_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Server {
@@ -61,6 +73,7 @@ impl Server {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
             proxy_timeout: DEFAULT_PROXY_TIMEOUT,
+            cache_store: None,
         })
     }
 
@@ -102,6 +115,12 @@ impl Server {
         self
     }
 
+    /// Where cached routes and `#[cache]` data live (default: [`MemoryStore`], 64 MiB).
+    pub fn cache_store(mut self, store: impl CacheStore) -> Self {
+        self.cache_store = Some(Arc::new(store));
+        self
+    }
+
     /// How long shutdown waits for in-flight requests (default 10 s).
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.shutdown_timeout = timeout;
@@ -115,7 +134,7 @@ impl Server {
 
     /// Serves `app` until `signal` completes, then drains in-flight requests.
     pub async fn serve_with_shutdown(
-        self,
+        mut self,
         app: App,
         signal: impl Future<Output = ()> + Send,
     ) -> io::Result<()> {
@@ -125,8 +144,13 @@ impl Server {
             port: addr.port(),
             body_limit: self.body_limit,
             proxy_timeout: self.proxy_timeout,
+            cache_store: self
+                .cache_store
+                .take()
+                .unwrap_or_else(|| Arc::new(MemoryStore::default())),
         };
         let dispatcher = Arc::new(Dispatcher::new(app, settings)?);
+        dispatcher.prerender().await?;
         let builder = auto::Builder::new(TokioExecutor::new());
         let graceful = GracefulShutdown::new();
         tracing::info!("listening on http://{addr}");

@@ -12,10 +12,13 @@ use axum::handler::Handler;
 use futures_util::future::BoxFuture;
 
 use crate::body::Body;
+use crate::cache::SegmentConfig;
 use crate::middleware::CompiledMatcher;
 
 pub(crate) use params::Matched;
-pub use params::{serialize_params, FromParams, NoParams, ParamRef, Params, RouteContext};
+pub use params::{
+    build_path, serialize_params, FromParams, NoParams, ParamRef, Params, PathPart, RouteContext,
+};
 
 /// A method a route file can export a handler for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,6 +100,9 @@ pub struct RouteInfo {
     pub methods: &'static [Method],
 }
 
+/// A route's `generate_static_params`, turned into the paths it names.
+pub(crate) type StaticPaths = Arc<dyn Fn() -> BoxFuture<'static, Vec<String>> + Send + Sync>;
+
 pub(crate) type BoxHandler =
     Arc<dyn Fn(http::Request<Body>) -> BoxFuture<'static, axum::response::Response> + Send + Sync>;
 
@@ -161,6 +167,8 @@ pub struct Route<S = ()> {
     pub(crate) pattern: &'static str,
     pub(crate) file: &'static str,
     pub(crate) handlers: [Option<Slot<S>>; 7],
+    pub(crate) config: Option<SegmentConfig>,
+    pub(crate) static_paths: Option<StaticPaths>,
 }
 
 impl<S: Clone + Send + Sync + 'static> Route<S> {
@@ -170,7 +178,31 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             pattern,
             file,
             handlers: Default::default(),
+            config: None,
+            static_paths: None,
         }
+    }
+
+    /// The route's segment config (`DYNAMIC`, `REVALIDATE`, `DYNAMIC_PARAMS`).
+    pub fn segment_config(mut self, config: SegmentConfig) -> Self {
+        self.config = Some(config);
+        self
+    }
+
+    /// The route's `generate_static_params`: each parameter set it returns is rendered before
+    /// the server takes traffic.
+    pub fn static_params<F, Fut, P>(mut self, generate: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Vec<P>> + Send + 'static,
+        P: FromParams + 'static,
+    {
+        let generate = Arc::new(generate);
+        self.static_paths = Some(Arc::new(move || {
+            let generate = generate.clone();
+            Box::pin(async move { generate().await.iter().map(FromParams::to_path).collect() })
+        }));
+        self
     }
 
     /// Answers `method` with `handler`: any axum handler, such as
@@ -197,6 +229,8 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             pattern: self.pattern,
             file: self.file,
             handlers: self.handlers.map(|h| h.map(|h| h.with_state(state))),
+            config: self.config,
+            static_paths: self.static_paths,
         }
     }
 }

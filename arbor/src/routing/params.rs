@@ -81,6 +81,56 @@ pub trait FromParams: Sized {
 
     /// Reads the values, by position.
     fn from_params(params: &Params) -> Self;
+
+    /// The URL path these parameters fill the pattern into (`/gsp/a`), for
+    /// `generate_static_params`.
+    fn to_path(&self) -> String;
+}
+
+/// One part of a route path, for [`build_path`].
+#[derive(Debug, Clone, Copy)]
+pub enum PathPart<'a> {
+    /// A static segment.
+    Static(&'a str),
+    /// `[param]`
+    One(&'a str),
+    /// `[...all]`
+    Many(&'a [String]),
+    /// `[[...all]]`
+    Optional(Option<&'a [String]>),
+}
+
+/// A URL path from its parts, each parameter segment percent-encoded.
+pub fn build_path(parts: &[PathPart<'_>]) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const SEGMENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let mut path = String::new();
+    let mut push = |segment: &str, encode: bool| {
+        path.push('/');
+        if encode {
+            path.extend(utf8_percent_encode(segment, SEGMENT));
+        } else {
+            path.push_str(segment);
+        }
+    };
+    for part in parts {
+        match part {
+            PathPart::Static(s) => push(s, false),
+            PathPart::One(s) => push(s, true),
+            PathPart::Many(all) | PathPart::Optional(Some(all)) => {
+                all.iter().for_each(|s| push(s, true))
+            }
+            PathPart::Optional(None) => {}
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
 }
 
 /// The parameters of a route without dynamic segments. Serialises as `null`, like the
@@ -93,6 +143,10 @@ impl FromParams for NoParams {
 
     fn from_params(_: &Params) -> Self {
         NoParams
+    }
+
+    fn to_path(&self) -> String {
+        "/".to_owned()
     }
 }
 

@@ -55,6 +55,17 @@ pub mod api_secure {
         pub mod route;
     }
 }
+/// The folder `cached-fn`.
+#[path = "../app/cached-fn"]
+pub mod cached_fn {
+    /// `/cached-fn` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cached-fn/route.rs`: the route handlers for `/cached-fn`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `comments`.
 #[path = "../app/comments"]
 pub mod comments {
@@ -79,6 +90,14 @@ pub mod comments {
             const PATTERN: &'static str = "/comments/[id]";
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("comments"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -128,6 +147,14 @@ pub mod docs {
                 Params {
                     slug: params.many(0usize),
                 }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("docs"),
+                        ::arbor::routing::PathPart::Many(&self.slug),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -187,6 +214,14 @@ pub mod echo {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("echo"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -224,6 +259,14 @@ pub mod files {
                 Params {
                     path: params.optional(0usize),
                 }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("files"),
+                        ::arbor::routing::PathPart::Optional(self.path.as_deref()),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -272,6 +315,14 @@ pub mod gsp {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("gsp"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -307,6 +358,14 @@ pub mod gsp_open {
             const PATTERN: &'static str = "/gsp-open/[id]";
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("gsp-open"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -429,6 +488,17 @@ pub mod redirects {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `revalidate`.
+#[path = "../app/revalidate"]
+pub mod revalidate {
+    /// `/revalidate` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/revalidate/route.rs`: the route handlers for `/revalidate`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `revalidate-false`.
 #[path = "../app/revalidate-false"]
 pub mod revalidate_false {
@@ -480,6 +550,14 @@ pub mod shop {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { all: params.many(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("shop"),
+                        ::arbor::routing::PathPart::Many(&self.all),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -512,6 +590,14 @@ pub mod shop {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { item: params.one(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("shop"),
+                        ::arbor::routing::PathPart::One(&self.item),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -540,6 +626,17 @@ pub mod shop {
         #[allow(non_snake_case)]
         pub mod route;
     }
+}
+/// The folder `static-time`.
+#[path = "../app/static-time"]
+pub mod static_time {
+    /// `/static-time` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/static-time/route.rs`: the route handlers for `/static-time`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
 }
 /// The folder `static-with-post`.
 #[path = "../app/static-with-post"]

@@ -22,6 +22,14 @@ pub mod items {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("items"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(

@@ -93,6 +93,14 @@ pub mod docs {
                     slug: params.many(0usize),
                 }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("docs"),
+                        ::arbor::routing::PathPart::Many(&self.slug),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -128,6 +136,14 @@ pub mod echo {
             const PATTERN: &'static str = "/echo/[id]";
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { id: params.one(0usize) }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("echo"),
+                        ::arbor::routing::PathPart::One(&self.id),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -172,6 +188,15 @@ pub mod echo_params {
                         a: params.one(0usize),
                         b_c: params.one(1usize),
                     }
+                }
+                fn to_path(&self) -> ::std::string::String {
+                    ::arbor::routing::build_path(
+                        &[
+                            ::arbor::routing::PathPart::Static("echo-params"),
+                            ::arbor::routing::PathPart::One(&self.a),
+                            ::arbor::routing::PathPart::One(&self.b_c),
+                        ],
+                    )
                 }
             }
             impl ::arbor::__private::serde::Serialize for Params {
@@ -233,6 +258,14 @@ pub mod files {
                 Params {
                     path: params.optional(0usize),
                 }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("files"),
+                        ::arbor::routing::PathPart::Optional(self.path.as_deref()),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -304,6 +337,14 @@ pub mod next_url {
                 Params {
                     path: params.many(0usize),
                 }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("next-url"),
+                        ::arbor::routing::PathPart::Many(&self.path),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {
@@ -396,6 +437,14 @@ pub mod shop {
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { all: params.many(0usize) }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("shop"),
+                        ::arbor::routing::PathPart::Many(&self.all),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(
@@ -427,6 +476,14 @@ pub mod shop {
             const PATTERN: &'static str = "/shop/[item]";
             fn from_params(params: &::arbor::routing::Params) -> Self {
                 Params { item: params.one(0usize) }
+            }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("shop"),
+                        ::arbor::routing::PathPart::One(&self.item),
+                    ],
+                )
             }
         }
         impl ::arbor::__private::serde::Serialize for Params {

@@ -86,6 +86,14 @@ pub mod echo {
                     path: params.many(0usize),
                 }
             }
+            fn to_path(&self) -> ::std::string::String {
+                ::arbor::routing::build_path(
+                    &[
+                        ::arbor::routing::PathPart::Static("echo"),
+                        ::arbor::routing::PathPart::Many(&self.path),
+                    ],
+                )
+            }
         }
         impl ::arbor::__private::serde::Serialize for Params {
             fn serialize<S: ::arbor::__private::serde::Serializer>(

@@ -1,6 +1,6 @@
 use arbor::prelude::*;
 
-/// Dynamic: runs on every request.
+/// Runs on every request.
 pub async fn GET() -> Response {
     Response::json(&serde_json::json!({ "time": crate::echo::now_ms() }))
 }

@@ -1,6 +1,9 @@
+use arbor::cache::Dynamic;
 use arbor::prelude::*;
 
-/// Dynamic: runs on every request.
+pub const DYNAMIC: Dynamic = Dynamic::ForceDynamic;
+
+/// Runs on every request.
 pub async fn GET() -> Response {
     Response::json(&serde_json::json!({ "time": crate::echo::now_ms() }))
 }

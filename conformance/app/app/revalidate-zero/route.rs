@@ -1,6 +1,9 @@
+use arbor::cache::Revalidate;
 use arbor::prelude::*;
 
-/// Dynamic: runs on every request.
+pub const REVALIDATE: Revalidate = Revalidate::Seconds(0);
+
+/// Runs on every request.
 pub async fn GET() -> Response {
     Response::json(&serde_json::json!({ "time": crate::echo::now_ms() }))
 }

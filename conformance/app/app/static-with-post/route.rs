@@ -1,6 +1,8 @@
+use arbor::cache::Dynamic;
 use arbor::prelude::*;
 
-// `dynamic = 'force-static'` in Next.js (see `nextapp/`): written here once Arbor caches.
+pub const DYNAMIC: Dynamic = Dynamic::ForceStatic;
+
 pub async fn GET(req: Request) -> Response {
     Response::json(&serde_json::json!({ "time": crate::echo::now_ms(), "xTest": req.header("x-test") }))
 }
