@@ -1,5 +1,6 @@
 //! Behaviour tests: the test app served on a free loopback port, requested over real HTTP.
 
+mod cache;
 mod helpers;
 mod methods;
 mod requests;
