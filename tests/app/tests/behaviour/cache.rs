@@ -177,11 +177,23 @@ async fn two_hundred_concurrent_requests_at_a_stale_entry_regenerate_once() {
     let requests: Vec<_> = (0..200)
         .map(|_| tokio::spawn(async move { TestServer::probe(addr).get("/busy").await }))
         .collect();
+    let mut stale = 0;
     for request in requests {
         let reply = request.await.expect("request task");
         assert_eq!(reply.status, 200);
-        assert_eq!(reply.json()["render"], 1, "served stale while regenerating");
+        // Stale while the regeneration runs; under load, late requests may already see it.
+        match reply.header("x-nextjs-cache") {
+            "STALE" => {
+                assert_eq!(reply.json()["render"], 1);
+                stale += 1;
+            }
+            state => {
+                assert_eq!(state, "HIT");
+                assert_eq!(reply.json()["render"], 2);
+            }
+        }
     }
+    assert!(stale > 0, "the stale entry was served");
     let reply = eventually(&server, "/busy", |r| r.json()["render"] == 2).await;
     assert_eq!(reply.json()["render"], 2);
     tokio::time::sleep(Duration::from_millis(300)).await;
