@@ -240,7 +240,11 @@ impl Builder {
                 .map_err(|e| Error::Io(endpoint.file.abs.clone(), e))?;
             let found = parse::exports(&source);
             if let Some(found) = &found {
-                diagnostics.extend(route_warnings(&endpoint.file, &endpoint.pattern(), found));
+                diagnostics.extend(route_diagnostics(
+                    &endpoint.file,
+                    &endpoint.pattern(),
+                    found,
+                ));
             }
             exports.insert(endpoint.file.rel.clone(), found);
         }
@@ -339,13 +343,21 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
     fs::write(path, contents).map_err(|e| Error::Io(path.to_path_buf(), e))
 }
 
-fn route_warnings(
+fn route_diagnostics(
     file: &SourceFile,
     pattern: &str,
     exports: &parse::RouteExports,
 ) -> Vec<Diagnostic> {
     let path = diagnostic::display_path(&file.rel);
     let mut out = Vec::new();
+    for (found, expected) in &exports.config.invalid {
+        out.push(
+            Diagnostic::error(format!("invalid segment config in {path}: `{found}`"))
+                .file(&file.rel)
+                .rule("segment config is read at build time, so it is written as a literal")
+                .help(format!("write {expected}")),
+        );
+    }
     for name in &exports.lower_case {
         let upper = name.to_ascii_uppercase();
         out.push(Diagnostic::warning(format!(

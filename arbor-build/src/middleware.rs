@@ -173,7 +173,7 @@ pub fn analyze(file: SourceFile, name: &'static str) -> Result<Middleware, Vec<D
 }
 
 fn text(expr: &Expr) -> String {
-    expr.to_token_stream().to_string()
+    crate::parse::compact(&expr.to_token_stream().to_string())
 }
 
 fn string(expr: &Expr) -> Result<String, String> {

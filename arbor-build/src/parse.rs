@@ -121,6 +121,18 @@ pub fn exports(source: &str) -> Option<RouteExports> {
     Some(out)
 }
 
+/// Token text as a person writes it: `Revalidate::Seconds(TEN)`, not `Revalidate :: Seconds (TEN)`.
+pub(crate) fn compact(tokens: &str) -> String {
+    tokens
+        .replace(" :: ", "::")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace("! ", "!")
+        .replace("& ", "&")
+        .replace(" ,", ",")
+}
+
 fn last_segment(expr: &syn::Expr) -> Option<String> {
     match expr {
         syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -131,7 +143,7 @@ fn last_segment(expr: &syn::Expr) -> Option<String> {
 /// Reads `DYNAMIC`, `REVALIDATE` and `DYNAMIC_PARAMS`: literal values only, as Next.js reads them.
 fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
     use quote::ToTokens;
-    let text = || item.expr.to_token_stream().to_string();
+    let text = || compact(&item.expr.to_token_stream().to_string());
     match item.ident.to_string().as_str() {
         "DYNAMIC" => {
             config.dynamic = true;
@@ -241,6 +253,27 @@ mod tests {
         );
         assert_eq!(e.private_methods, vec![Method::Put]);
         assert_eq!(e.lower_case, vec!["get".to_owned()]);
+    }
+
+    #[test]
+    fn reads_segment_config() {
+        let e = exports(
+            "pub const DYNAMIC: Dynamic = Dynamic::ForceStatic;\
+             pub const REVALIDATE: Revalidate = Revalidate::Seconds(2);\
+             pub const DYNAMIC_PARAMS: bool = false;\
+             pub async fn generate_static_params() -> Vec<Params> { vec![] }",
+        )
+        .expect("parses");
+        assert!(e.config.dynamic && e.config.revalidate && e.config.dynamic_params);
+        assert!(e.config.generate_static_params);
+        assert!(e.config.invalid.is_empty());
+        let bad = exports(
+            "pub const REVALIDATE: Revalidate = Revalidate::Seconds(TEN);\
+             pub const DYNAMIC: Dynamic = Dynamic::Static;\
+             pub const DYNAMIC_PARAMS: bool = !true;",
+        )
+        .expect("parses");
+        assert_eq!(bad.config.invalid.len(), 3, "{:?}", bad.config.invalid);
     }
 
     #[test]

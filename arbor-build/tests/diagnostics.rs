@@ -56,6 +56,7 @@ snapshot!(
     middleware_segment_config,
     invalid_matcher_source,
     invalid_config_shape,
+    invalid_segment_config,
 );
 
 #[test]
