@@ -330,3 +330,71 @@ async fn store_value(
         tracing::warn!(error = %err, "cache store unavailable; value not cached");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(age_seconds: u64, revalidate: Option<u64>, tags: &[&str]) -> CacheEntry {
+        CacheEntry {
+            status: 200,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            created_us: now_us() - age_seconds * 1_000_000,
+            revalidate,
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+
+    #[tokio::test]
+    async fn freshness_by_age_and_by_tag() {
+        let cache = Cache::new(Arc::new(MemoryStore::default()));
+        assert_eq!(
+            cache.freshness(&entry(5, None, &[])).await,
+            Freshness::Fresh
+        );
+        assert_eq!(
+            cache.freshness(&entry(5, Some(10), &[])).await,
+            Freshness::Fresh
+        );
+        assert_eq!(
+            cache.freshness(&entry(11, Some(10), &[])).await,
+            Freshness::Stale
+        );
+        let past_expiry = EXPIRE_SECONDS + 11;
+        assert_eq!(
+            cache.freshness(&entry(past_expiry, Some(10), &[])).await,
+            Freshness::Expired,
+            "past its expiry an entry waits for a fresh render"
+        );
+        let tagged = entry(1, None, &["t"]);
+        cache
+            .store
+            .mark_tag(
+                "t",
+                TagMarks {
+                    stale_us: Some(now_us()),
+                    expired_us: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(cache.freshness(&tagged).await, Freshness::Stale);
+        cache
+            .store
+            .mark_tag(
+                "t",
+                TagMarks {
+                    stale_us: None,
+                    expired_us: Some(now_us()),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(cache.freshness(&tagged).await, Freshness::Expired);
+        assert_eq!(
+            cache.freshness(&entry(0, None, &["t"])).await,
+            Freshness::Fresh
+        );
+    }
+}

@@ -1,0 +1,5 @@
+use arbor::prelude::*;
+
+pub async fn GET() -> Response {
+    Response::json(&crate::comments())
+}
