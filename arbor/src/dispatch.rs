@@ -3,7 +3,6 @@
 
 use std::any::Any;
 use std::io;
-use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +30,7 @@ use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
 use crate::request::read_all;
 use crate::request::Origin;
-use crate::request::RenderProbe;
+use crate::request::{RenderProbe, Routed};
 use crate::routing::tree::{PatternError, Tree};
 use crate::routing::StaticPaths;
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
@@ -292,7 +291,7 @@ impl Dispatcher {
     pub(crate) async fn dispatch(
         self: Arc<Self>,
         mut req: http::Request<Body>,
-        peer: Option<SocketAddr>,
+        peer: Option<HeaderValue>,
     ) -> Response {
         let head = req.method() == http::Method::HEAD;
         let mut response = self.route(&mut req, peer).await;
@@ -303,7 +302,7 @@ impl Dispatcher {
         response
     }
 
-    async fn route(&self, req: &mut http::Request<Body>, peer: Option<SocketAddr>) -> Response {
+    async fn route(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) -> Response {
         match path::check(req.uri().path(), req.uri().query()) {
             PathCheck::Clean => {}
             PathCheck::Redirect(location) => return permanent_redirect(location),
@@ -639,11 +638,11 @@ impl Dispatcher {
     ) -> Option<Response> {
         let (mut parts, body) = req.into_parts();
         let slot = BodySlot::new(body);
-        parts.extensions.insert(slot.clone());
-        parts.extensions.insert(self.origin.clone());
-        if let Some(matched) = matched {
-            parts.extensions.insert(matched);
-        }
+        parts.extensions.insert(Routed {
+            slot: slot.clone(),
+            origin: self.origin.clone(),
+            matched: matched.map(Arc::new),
+        });
         let req = http::Request::from_parts(parts, slot.reader());
         run(handler, req, &self.cache, what).await
     }
@@ -685,7 +684,7 @@ impl Dispatcher {
 
     /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
     /// already did.
-    fn add_forwarded(&self, req: &mut http::Request<Body>, peer: Option<SocketAddr>) {
+    fn add_forwarded(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) {
         const FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
         const HOST_: HeaderName = HeaderName::from_static("x-forwarded-host");
         const PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
@@ -694,9 +693,7 @@ impl Dispatcher {
         let headers = req.headers_mut();
         if let Some(peer) = peer {
             if !headers.contains_key(FOR) {
-                if let Ok(value) = HeaderValue::try_from(peer.ip().to_string()) {
-                    headers.insert(FOR, value);
-                }
+                headers.insert(FOR, peer);
             }
         }
         if let (Some(host), false) = (host, headers.contains_key(HOST_)) {
@@ -758,9 +755,11 @@ async fn render(
     let mut req = http::Request::new(slot.reader());
     *req.uri_mut() = uri;
     let extensions = req.extensions_mut();
-    extensions.insert(slot);
-    extensions.insert(Origin(Arc::from(STATIC_ORIGIN)));
-    extensions.insert(matched);
+    extensions.insert(Routed {
+        slot,
+        origin: Origin(Arc::from(STATIC_ORIGIN)),
+        matched: Some(Arc::new(matched)),
+    });
     if let Some(probe) = probe {
         extensions.insert(probe);
     }

@@ -24,6 +24,15 @@ use crate::url::NextUrl;
 #[derive(Debug, Clone)]
 pub(crate) struct Origin(pub(crate) Arc<str>);
 
+/// What the router attaches to a request for its handler, in one extension: the body slot,
+/// the origin, and the matched route.
+#[derive(Clone)]
+pub(crate) struct Routed {
+    pub(crate) slot: BodySlot,
+    pub(crate) origin: Origin,
+    pub(crate) matched: Option<Arc<Matched>>,
+}
+
 /// The first argument of a Next.js route handler (`NextRequest`): method, URL, headers,
 /// cookies and body.
 ///
@@ -99,8 +108,8 @@ impl Request {
         self.next_url.get_or_init(|| {
             let origin = self
                 .extensions
-                .get::<Origin>()
-                .map(|o| o.0.as_ref())
+                .get::<Routed>()
+                .map(|r| r.origin.0.as_ref())
                 .unwrap_or("http://localhost");
             let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
             NextUrl::parse(&format!("{origin}{target}"))
@@ -153,9 +162,13 @@ impl Request {
 
     /// The route's parameters, the same value `RouteContext<Params>` holds.
     pub fn params<P: FromParams>(&self) -> Result<P, Error> {
-        let matched = self.extensions.get::<Matched>().ok_or_else(|| {
-            Error::internal_message("Request::params used outside a matched route")
-        })?;
+        let matched = self
+            .extensions
+            .get::<Routed>()
+            .and_then(|r| r.matched.as_deref())
+            .ok_or_else(|| {
+                Error::internal_message("Request::params used outside a matched route")
+            })?;
         matched.to_params()
     }
 
@@ -325,7 +338,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let body = parts.extensions.get::<BodySlot>().and_then(BodySlot::take);
+        let body = parts.extensions.get::<Routed>().and_then(|r| r.slot.take());
         Ok(Request {
             method: parts.method.clone(),
             uri: parts.uri.clone(),

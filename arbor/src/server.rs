@@ -17,8 +17,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, ToSocketAddrs};
-use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::Compression;
 
 use crate::body::Body;
 use crate::cache::{CacheStore, MemoryStore};
@@ -169,9 +168,10 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
-                    let service = ServiceBuilder::new()
-                        .layer(CompressionLayer::new())
-                        .service(Connection { dispatcher: dispatcher.clone(), peer });
+                    let service = Connection {
+                        dispatcher: dispatcher.clone(),
+                        peer_ip: http::HeaderValue::try_from(peer.ip().to_string()).ok(),
+                    };
                     let conn = builder
                         .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
                         .into_owned();
@@ -267,11 +267,35 @@ async fn shutdown_signal() {
     }
 }
 
+/// The dispatcher as a tower service, for the compression layer.
+#[derive(Clone)]
+struct Dispatch {
+    dispatcher: Arc<Dispatcher>,
+    peer: Option<http::HeaderValue>,
+}
+
+impl tower::Service<http::Request<Body>> for Dispatch {
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let dispatcher = self.dispatcher.clone();
+        let peer = self.peer.clone();
+        Box::pin(async move { Ok(dispatcher.dispatch(req, peer).await) })
+    }
+}
+
 /// The service for one connection: knows the peer, applies the body limit, logs.
 #[derive(Clone)]
 struct Connection {
     dispatcher: Arc<Dispatcher>,
-    peer: SocketAddr,
+    /// The client's address as `x-forwarded-for` writes it, made once per connection.
+    peer_ip: Option<http::HeaderValue>,
 }
 
 impl tower::Service<http::Request<Incoming>> for Connection {
@@ -285,21 +309,30 @@ impl tower::Service<http::Request<Incoming>> for Connection {
 
     fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
         let dispatcher = self.dispatcher.clone();
-        let peer = self.peer;
+        let peer = self.peer_ip.clone();
         let limit = dispatcher.body_limit();
         let req = req.map(|body| Body::new(Limited::new(body, limit)));
-        let method = req.method().clone();
-        let uri = req.uri().clone();
-        let start = Instant::now();
+        // Compression only when asked: other responses stay small to move around.
+        let compress = req.headers().contains_key(http::header::ACCEPT_ENCODING);
+        // The log line's inputs are only gathered when someone listens.
+        let log = tracing::enabled!(target: "arbor::request", tracing::Level::INFO)
+            .then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
         Box::pin(async move {
-            let response = dispatcher.dispatch(req, Some(peer)).await;
-            tracing::info!(
-                target: "arbor::request",
-                "{method} {} {} {:.1}ms",
-                uri.path(),
-                response.status().as_u16(),
-                start.elapsed().as_secs_f64() * 1000.0
-            );
+            let response = if compress {
+                let mut compressed = Compression::new(Dispatch { dispatcher, peer });
+                compressed.call(req).await?.map(Body::new)
+            } else {
+                dispatcher.dispatch(req, peer).await
+            };
+            if let Some((method, uri, start)) = log {
+                tracing::info!(
+                    target: "arbor::request",
+                    "{method} {} {} {:.1}ms",
+                    uri.path(),
+                    response.status().as_u16(),
+                    start.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             Ok(response)
         })
     }

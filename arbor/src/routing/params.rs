@@ -255,7 +255,11 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some(matched) = parts.extensions.get::<Matched>() else {
+        let Some(matched) = parts
+            .extensions
+            .get::<crate::request::Routed>()
+            .and_then(|r| r.matched.as_deref())
+        else {
             return Err(Error::internal_message(
                 "RouteContext used outside a route matched by the arbor router",
             ));

@@ -1,0 +1,3 @@
+export async function GET() {
+  return new Response('Hello world!', { headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Arbor against hand-written axum, raw hyper and Next.js on the seeds' workload.
+
+    python3 benches/run.py                 # everything, writes benches/RESULTS.md
+    python3 benches/run.py --seconds 5     # shorter runs
+    python3 benches/run.py --scaling       # also 10 / 1,000 / 10,000-route apps
+
+Every server gets the same endpoints; a parity check (status and body) runs before any
+timing. Runs are interleaved (A B C D, A B C D ...), ratios are taken within a repetition,
+medians are reported. Loopback only; every process started here is stopped by its PID.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+NEXT_DIR = os.path.join(ROOT, "benches", "next")
+
+# (name, method, path, body, extra header the response must carry)
+ENDPOINTS = [
+    ("GET /hello", "GET", "/hello", None),
+    ("GET /comments", "GET", "/comments", None),
+    ("GET /comments/2", "GET", "/comments/2", None),
+    ("POST /comments", "POST", "/comments", '{"text":"x"}'),
+    ("GET /about/team (middleware)", "GET", "/about/team", None),
+    ("PUT /hello (405)", "PUT", "/hello", None),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port, method, path, body=None):
+    data = body.encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    if body is not None:
+        req.add_header("content-type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+class Server:
+    def __init__(self, name, argv, cwd=ROOT, env=None):
+        self.name, self.argv, self.cwd, self.env = name, argv, cwd, env or {}
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        self.port = free_port()
+        env = dict(os.environ, PORT=str(self.port), HOSTNAME="127.0.0.1", RUST_LOG="warn", **self.env)
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.argv, cwd=self.cwd, env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            try:
+                status, _, _ = request(self.port, "GET", "/hello")
+                if status == 200:
+                    return (time.perf_counter() - started) * 1000
+            except OSError:
+                time.sleep(0.001)
+        raise RuntimeError(f"{self.name} did not answer /hello")
+
+    def rss_kb(self, field):
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith(field + ":"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        # `next start` serves from a child process: add the children's memory.
+        return 0
+
+    def tree_rss_kb(self, field):
+        total = self.rss_kb(field)
+        try:
+            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                                 capture_output=True, text=True).stdout.split()
+            for pid in out:
+                with open(f"/proc/{pid}/status") as f:
+                    for line in f:
+                        if line.startswith(field + ":"):
+                            total += int(line.split()[1])
+        except OSError:
+            pass
+        return total
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            # Only the process this script started, and its children (next start).
+            children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
+                                      capture_output=True, text=True).stdout.split()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            for pid in children:
+                try:
+                    os.kill(int(pid), 15)
+                except (OSError, ValueError):
+                    pass
+
+
+def wrk(port, method, path, body, seconds):
+    script = None
+    args = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency"]
+    if method != "GET":
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f'wrk.method = "{method}"\n')
+        if body is not None:
+            script.write(f"wrk.body = {json.dumps(body)}\n")
+            script.write('wrk.headers["Content-Type"] = "application/json"\n')
+        script.close()
+        args += ["-s", script.name]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if script:
+        os.unlink(script.name)
+    rps = p99 = 0.0
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            rps = float(parts[1])
+        if parts and parts[0] == "99%":
+            p99 = to_ms(parts[1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return rps, p99, cpu / seconds
+
+
+def to_ms(text):
+    for suffix, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * factor
+    return float(text)
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "bench-app", "-p", "bench-axum", "-p", "bench-hyper"],
+                   cwd=ROOT, check=True)
+
+
+def next_server():
+    if not (shutil.which("node") and shutil.which("npm")):
+        print("Node.js is not installed: Next.js is skipped")
+        return None
+    if not os.path.isdir(os.path.join(NEXT_DIR, "node_modules")):
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NEXT_DIR, check=True)
+    subprocess.run(["npx", "next", "build"], cwd=NEXT_DIR, check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, NEXT_TELEMETRY_DISABLED="1"))
+    return Server("Next.js 16", ["npx", "next", "start", "-H", "127.0.0.1"], cwd=NEXT_DIR,
+                  env={"NEXT_TELEMETRY_DISABLED": "1"})
+
+
+def parity(servers):
+    """Every server answers every endpoint with the reference's status and body."""
+    answers = {}
+    for server in servers:
+        server.start()
+        try:
+            got = []
+            for name, method, path, body in ENDPOINTS:
+                status, data, headers = request(server.port, method, path, body)
+                if path == "/about/team":
+                    lower = {k.lower(): v for k, v in headers.items()}
+                    if lower.get("x-mw") != "1":
+                        raise RuntimeError(f"{server.name}: {name} lacks x-mw: 1")
+                got.append((status, data))
+            answers[server.name] = got
+        finally:
+            server.stop()
+    reference = answers[servers[0].name]
+    for name, got in answers.items():
+        for (endpoint, *_), mine, ref in zip(ENDPOINTS, got, reference):
+            if mine != ref:
+                raise RuntimeError(f"parity: {name} answers {endpoint} with {mine}, {servers[0].name} with {ref}")
+    print(f"parity: {len(servers)} servers answer the {len(ENDPOINTS)} endpoints alike")
+
+
+def measure(servers, seconds, reps):
+    results = {s.name: {} for s in servers}
+    memory = {}
+    for server in servers:
+        cold = server.start()
+        time.sleep(0.5)
+        memory[server.name] = {"cold_ms": cold, "idle_kb": server.tree_rss_kb("VmRSS")}
+    try:
+        for rep in range(reps):
+            for name, method, path, body in ENDPOINTS:
+                for server in servers:
+                    rps, p99, cpu = wrk(server.port, method, path, body, seconds)
+                    results[server.name].setdefault(name, []).append((rps, p99, cpu))
+                    print(f"rep {rep + 1} {name:32} {server.name:12} {rps:10.0f} req/s  p99 {p99:7.2f} ms  wrk cpu {cpu:.2f}", flush=True)
+        for server in servers:
+            memory[server.name]["peak_kb"] = server.tree_rss_kb("VmHWM")
+    finally:
+        for server in servers:
+            server.stop()
+    return results, memory
+
+
+def ratio_median(results, a, b, endpoint):
+    pairs = zip(results[a][endpoint], results[b][endpoint])
+    return statistics.median(x[0] / y[0] for x, y in pairs if y[0] > 0)
+
+
+def report(results, memory, servers, seconds, reps, scaling):
+    names = [s.name for s in servers]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {platform.node() or 'this machine'}: "
+        f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}. "
+        f"`wrk -t2 -c64 -d{seconds}s` on loopback, {reps} interleaved repetitions, medians; "
+        "ratios are taken within a repetition. Reproduce with:",
+        "",
+        "```sh",
+        f"python3 benches/run.py --seconds {seconds} --reps {reps}" + (" --scaling" if scaling else ""),
+        "```",
+        "",
+        "## Throughput (requests/s, median) and p99 latency",
+        "",
+        "| endpoint | " + " | ".join(names) + " | Arbor / axum | Arbor / hyper |",
+        "| --- | " + " | ".join("---" for _ in names) + " | --- | --- |",
+    ]
+    for endpoint, *_ in ENDPOINTS:
+        cells = []
+        for name in names:
+            runs = results[name][endpoint]
+            cells.append(f"{statistics.median(r[0] for r in runs):,.0f} (p99 {statistics.median(r[1] for r in runs):.1f} ms)")
+        lines.append(
+            f"| {endpoint} | " + " | ".join(cells)
+            + f" | {ratio_median(results, 'Arbor', 'axum', endpoint):.3f} | {ratio_median(results, 'Arbor', 'hyper', endpoint):.3f} |"
+        )
+    lines += [
+        "",
+        "## Memory, start-up, load generator",
+        "",
+        "| server | cold start to first 200 | idle RSS | peak RSS under load | wrk CPU (cores, median) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        cpu = statistics.median(r[2] for runs in results[name].values() for r in runs)
+        m = memory[name]
+        lines.append(f"| {name} | {m['cold_ms']:.1f} ms | {m['idle_kb'] / 1024:.1f} MB | {m['peak_kb'] / 1024:.1f} MB | {cpu:.2f} |")
+    if scaling:
+        lines += ["", "## Route-count scaling (Arbor)", "",
+                  "| routes | throughput on one route | ratio to 10 routes | clean build | incremental build |",
+                  "| --- | --- | --- | --- | --- |"]
+        base = scaling[0][1]
+        for count, rps, clean, incremental in scaling:
+            lines.append(f"| {count:,} | {rps:,.0f} | {rps / base:.3f} | {clean:.1f} s | {incremental:.1f} s |")
+    lines.append("")
+    with open(os.path.join(ROOT, "benches", "RESULTS.md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+def scaling_run(seconds, reps):
+    out = []
+    env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "scaling"))
+    for count in (10, 1000, 10000):
+        work = os.path.join(ROOT, "target", "scaling-apps", f"routes{count}")
+        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "build-time", "generate.py"), str(count), work, ROOT], check=True)
+        shutil.copy(os.path.join(ROOT, "Cargo.lock"), os.path.join(work, "Cargo.lock"))
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)  # dependencies
+        subprocess.run(["cargo", "clean", "--release", "-q", "-p", f"routes{count}"], cwd=work, env=env, check=True)
+        started = time.perf_counter()
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)
+        clean = time.perf_counter() - started
+        route = os.path.join(work, "app", "g0", "s0", "route.rs")
+        with open(route) as f:
+            text = f.read()
+        with open(route, "w") as f:
+            f.write(text.replace('Response::text("0")', 'Response::text("zero")'))
+        started = time.perf_counter()
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)
+        incremental = time.perf_counter() - started
+        binary = os.path.join(env["CARGO_TARGET_DIR"], "release", f"routes{count}")
+        server = Server(f"{count} routes", [binary])
+        server.port = free_port()
+        env_run = dict(os.environ, PORT=str(server.port), RUST_LOG="warn")
+        server.proc = subprocess.Popen([binary], env=env_run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        try:
+            # The route at the end of the table: the static g0/s2.
+            runs = [wrk(server.port, "GET", "/g0/s2", None, seconds)[0] for _ in range(reps)]
+        finally:
+            server.stop()
+        out.append((count, statistics.median(runs), clean, incremental))
+        print(f"{count} routes: {out[-1][1]:.0f} req/s, clean {clean:.1f} s, incremental {incremental:.1f} s", flush=True)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--skip-next", action="store_true")
+    parser.add_argument("--scaling", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    build()
+    servers = [
+        Server("hyper", [os.path.join(TARGET, "release", "bench-hyper")]),
+        Server("axum", [os.path.join(TARGET, "release", "bench-axum")]),
+        Server("Arbor", [os.path.join(TARGET, "release", "bench-app")]),
+    ]
+    if not args.skip_next:
+        nxt = next_server()
+        if nxt:
+            servers.append(nxt)
+    parity(servers)
+    results, memory = measure(servers, args.seconds, args.reps)
+    scaling = scaling_run(args.seconds, args.reps) if args.scaling else None
+    report(results, memory, servers, args.seconds, args.reps, scaling)
+
+
+if __name__ == "__main__":
+    main()
