@@ -30,7 +30,7 @@ use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
 use crate::request::read_all;
 use crate::request::Origin;
-use crate::request::{RenderProbe, Routed};
+use crate::request::{Forwarded, RenderProbe, Routed};
 use crate::routing::tree::{PatternError, Tree};
 use crate::routing::StaticPaths;
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
@@ -225,12 +225,13 @@ impl Dispatcher {
         matched: Matched,
         config: SegmentConfig,
         get: &BoxHandler,
+        forwarded: &Forwarded,
     ) -> Response {
         let path = req.uri().path().to_owned();
         if route.static_paths.is_some() && !config.dynamic_params {
             let known = route.known_paths.get().is_some_and(|k| k.contains(&path));
             if !known {
-                return self.not_found(req).await;
+                return self.not_found(req, forwarded).await;
             }
         }
         let key = cache_key(&path);
@@ -327,7 +328,10 @@ impl Dispatcher {
             );
             return internal_error();
         }
-        self.add_forwarded(req, peer);
+        let forwarded = Forwarded {
+            peer,
+            port: self.port.clone(),
+        };
         if too_large(req, self.body_limit) {
             return json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -343,17 +347,19 @@ impl Dispatcher {
                 .matchers
                 .matches(uri.path(), uri.query(), req.headers())
             {
-                return self.through_middleware(middleware, req, hops).await;
+                return self
+                    .through_middleware(middleware, req, hops, &forwarded)
+                    .await;
             }
         }
-        self.serve_route(req).await
+        self.serve_route(req, &forwarded).await
     }
 
     /// The route for the request's path, or the not-found answer.
-    async fn serve_route(&self, req: &mut http::Request<Body>) -> Response {
+    async fn serve_route(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Response {
         let mut captures = Vec::new();
         let Some(id) = self.tree.find(req.uri().path(), &mut captures) else {
-            return self.not_found(req).await;
+            return self.not_found(req, forwarded).await;
         };
         let route = &self.routes[id];
         let params = match Params::decode(&captures) {
@@ -379,7 +385,9 @@ impl Dispatcher {
                         pattern: route.pattern,
                         params,
                     };
-                    return self.serve_static(route, req, matched, config, get).await;
+                    return self
+                        .serve_static(route, req, matched, config, get, forwarded)
+                        .await;
                 }
                 _ if handler.is_none() => {
                     // Served by the static path: only GET and HEAD, as Next.js answers.
@@ -400,7 +408,7 @@ impl Dispatcher {
                     params,
                 };
                 match self
-                    .call(handler, take(req), Some(matched), route.pattern)
+                    .call(handler, take(req), Some(matched), route.pattern, forwarded)
                     .await
                 {
                     Some(response) if response.extensions().get::<Directive>().is_some() => {
@@ -434,11 +442,16 @@ impl Dispatcher {
         middleware: &ReadyMiddleware,
         req: &mut http::Request<Body>,
         hops: u32,
+        forwarded: &Forwarded,
     ) -> Response {
         // Both the middleware and the handler may read the body: keep it, up to the limit.
-        let body = match read_all(std::mem::take(req.body_mut())).await {
-            Ok(body) => body,
-            Err(err) => return err.into_response(),
+        let body = if http_body::Body::is_end_stream(req.body()) {
+            Bytes::new()
+        } else {
+            match read_all(std::mem::take(req.body_mut())).await {
+                Ok(body) => body,
+                Err(err) => return err.into_response(),
+            }
         };
         let mut copy = http::Request::new(Body::from(body.clone()));
         *copy.method_mut() = req.method().clone();
@@ -448,7 +461,7 @@ impl Dispatcher {
         copy.extensions_mut()
             .insert(Background(self.background.clone()));
         let response = match self
-            .call(&middleware.handler, copy, None, "middleware")
+            .call(&middleware.handler, copy, None, "middleware", forwarded)
             .await
         {
             Some(response) if response.extensions().get::<Failed>().is_none() => response,
@@ -459,7 +472,7 @@ impl Dispatcher {
             None => self.finish_redirect(response),
             Some(Directive::Next { request_headers }) => {
                 forward_to_request(req, response.headers(), request_headers);
-                let routed = self.serve_route(req).await;
+                let routed = self.serve_route(req, forwarded).await;
                 merge_headers(routed, response.headers())
             }
             Some(Directive::Rewrite {
@@ -470,11 +483,13 @@ impl Dispatcher {
                 let routed = match self.target(&url) {
                     Some(Target::Internal(uri)) => {
                         *req.uri_mut() = uri;
-                        self.serve_route(req).await
+                        self.serve_route(req, forwarded).await
                     }
                     Some(Target::External(uri)) => {
                         let method = req.method().clone();
-                        self.proxy(method, req.headers(), uri, body, hops).await
+                        let mut headers = req.headers().clone();
+                        forwarded.add_to(&mut headers);
+                        self.proxy(method, &headers, uri, body, hops).await
                     }
                     None => {
                         tracing::error!(
@@ -635,6 +650,7 @@ impl Dispatcher {
         req: http::Request<Body>,
         matched: Option<Matched>,
         what: &str,
+        forwarded: &Forwarded,
     ) -> Option<Response> {
         let (mut parts, body) = req.into_parts();
         let slot = BodySlot::new(body);
@@ -642,14 +658,18 @@ impl Dispatcher {
             slot: slot.clone(),
             origin: self.origin.clone(),
             matched: matched.map(Arc::new),
+            forwarded: Some(forwarded.clone()),
         });
         let req = http::Request::from_parts(parts, slot.reader());
         run(handler, req, &self.cache, what).await
     }
 
-    async fn not_found(&self, req: &mut http::Request<Body>) -> Response {
+    async fn not_found(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Response {
         if let Some(handler) = &self.not_found {
-            let Some(mut response) = self.call(handler, take(req), None, "not-found").await else {
+            let Some(mut response) = self
+                .call(handler, take(req), None, "not-found", forwarded)
+                .await
+            else {
                 return empty(StatusCode::INTERNAL_SERVER_ERROR);
             };
             if !response.status().is_client_error() && !response.status().is_server_error() {
@@ -679,31 +699,6 @@ impl Dispatcher {
                 TEXT_TYPE,
                 Some(NO_STORE),
             )
-        }
-    }
-
-    /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
-    /// already did.
-    fn add_forwarded(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) {
-        const FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
-        const HOST_: HeaderName = HeaderName::from_static("x-forwarded-host");
-        const PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
-        const PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
-        let host = req.headers().get(HOST).cloned();
-        let headers = req.headers_mut();
-        if let Some(peer) = peer {
-            if !headers.contains_key(FOR) {
-                headers.insert(FOR, peer);
-            }
-        }
-        if let (Some(host), false) = (host, headers.contains_key(HOST_)) {
-            headers.insert(HOST_, host);
-        }
-        if !headers.contains_key(PORT) {
-            headers.insert(PORT, self.port.clone());
-        }
-        if !headers.contains_key(PROTO) {
-            headers.insert(PROTO, HeaderValue::from_static("http"));
         }
     }
 }
@@ -759,6 +754,7 @@ async fn render(
         slot,
         origin: Origin(Arc::from(STATIC_ORIGIN)),
         matched: Some(Arc::new(matched)),
+        forwarded: None,
     });
     if let Some(probe) = probe {
         extensions.insert(probe);

@@ -31,6 +31,40 @@ pub(crate) struct Routed {
     pub(crate) slot: BodySlot,
     pub(crate) origin: Origin,
     pub(crate) matched: Option<Arc<Matched>>,
+    /// Added to the headers a handler's `Request` sees (not to static renders).
+    pub(crate) forwarded: Option<Forwarded>,
+}
+
+/// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
+/// already did. Added where they are read: the handler's `Request`, and proxied rewrites.
+#[derive(Clone, Debug)]
+pub(crate) struct Forwarded {
+    pub(crate) peer: Option<HeaderValue>,
+    pub(crate) port: HeaderValue,
+}
+
+impl Forwarded {
+    pub(crate) fn add_to(&self, headers: &mut HeaderMap) {
+        use http::header::{HeaderName, HOST};
+        const FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+        const HOST_: HeaderName = HeaderName::from_static("x-forwarded-host");
+        const PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
+        const PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+        if let (Some(peer), false) = (&self.peer, headers.contains_key(FOR)) {
+            headers.insert(FOR, peer.clone());
+        }
+        if !headers.contains_key(HOST_) {
+            if let Some(host) = headers.get(HOST).cloned() {
+                headers.insert(HOST_, host);
+            }
+        }
+        if !headers.contains_key(PORT) {
+            headers.insert(PORT, self.port.clone());
+        }
+        if !headers.contains_key(PROTO) {
+            headers.insert(PROTO, HeaderValue::from_static("http"));
+        }
+    }
 }
 
 /// The first argument of a Next.js route handler (`NextRequest`): method, URL, headers,
@@ -338,12 +372,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let body = parts.extensions.get::<Routed>().and_then(|r| r.slot.take());
+        let routed = parts.extensions.get::<Routed>();
+        let body = routed.and_then(|r| r.slot.take());
+        let mut headers = parts.headers.clone();
+        if let Some(forwarded) = routed.and_then(|r| r.forwarded.as_ref()) {
+            forwarded.add_to(&mut headers);
+        }
         Ok(Request {
             method: parts.method.clone(),
             uri: parts.uri.clone(),
             version: parts.version,
-            headers: parts.headers.clone(),
+            headers,
             extensions: parts.extensions.clone(),
             body,
             cookies: OnceLock::new(),
