@@ -30,13 +30,15 @@ TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 NEXT_DIR = os.path.join(ROOT, "benches", "next")
 
 # (name, method, path, body, extra header the response must carry)
+# POST runs last in each repetition, and servers restart for each repetition, so that every
+# server answers GET /comments with the same three seeds.
 ENDPOINTS = [
     ("GET /hello", "GET", "/hello", None),
     ("GET /comments", "GET", "/comments", None),
     ("GET /comments/2", "GET", "/comments/2", None),
-    ("POST /comments", "POST", "/comments", '{"text":"x"}'),
     ("GET /about/team (middleware)", "GET", "/about/team", None),
     ("PUT /hello (405)", "PUT", "/hello", None),
+    ("POST /comments", "POST", "/comments", '{"text":"x"}'),
 ]
 
 
@@ -80,36 +82,31 @@ class Server:
                 time.sleep(0.001)
         raise RuntimeError(f"{self.name} did not answer /hello")
 
-    def rss_kb(self, field):
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as f:
-                for line in f:
-                    if line.startswith(field + ":"):
-                        return int(line.split()[1])
-        except OSError:
-            pass
-        # `next start` serves from a child process: add the children's memory.
-        return 0
-
     def tree_rss_kb(self, field):
-        total = self.rss_kb(field)
-        try:
-            out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
-                                 capture_output=True, text=True).stdout.split()
-            for pid in out:
+        """The process and all its descendants (`next start` serves from a grandchild)."""
+        total, todo = 0, [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            try:
                 with open(f"/proc/{pid}/status") as f:
                     for line in f:
                         if line.startswith(field + ":"):
                             total += int(line.split()[1])
-        except OSError:
-            pass
+            except OSError:
+                continue
+            todo += [int(p) for p in subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)],
+                                                     capture_output=True, text=True).stdout.split()]
         return total
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
             # Only the process this script started, and its children (next start).
-            children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)],
-                                      capture_output=True, text=True).stdout.split()
+            children, todo = [], [self.proc.pid]
+            while todo:
+                found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(todo.pop())],
+                                       capture_output=True, text=True).stdout.split()
+                children += found
+                todo += [int(p) for p in found]
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=10)
@@ -201,22 +198,27 @@ def parity(servers):
 def measure(servers, seconds, reps):
     results = {s.name: {} for s in servers}
     memory = {}
-    for server in servers:
-        cold = server.start()
-        time.sleep(0.5)
-        memory[server.name] = {"cold_ms": cold, "idle_kb": server.tree_rss_kb("VmRSS")}
-    try:
-        for rep in range(reps):
+    for rep in range(reps):
+        for server in servers:
+            cold = server.start()
+            time.sleep(0.5)
+            m = memory.setdefault(server.name, {"cold_ms": [], "idle_kb": 0, "peak_kb": 0})
+            m["cold_ms"].append(cold)
+            m["idle_kb"] = max(m["idle_kb"], server.tree_rss_kb("VmRSS"))
+        try:
             for name, method, path, body in ENDPOINTS:
                 for server in servers:
                     rps, p99, cpu = wrk(server.port, method, path, body, seconds)
                     results[server.name].setdefault(name, []).append((rps, p99, cpu))
                     print(f"rep {rep + 1} {name:32} {server.name:12} {rps:10.0f} req/s  p99 {p99:7.2f} ms  wrk cpu {cpu:.2f}", flush=True)
-        for server in servers:
-            memory[server.name]["peak_kb"] = server.tree_rss_kb("VmHWM")
-    finally:
-        for server in servers:
-            server.stop()
+            for server in servers:
+                m = memory[server.name]
+                m["peak_kb"] = max(m["peak_kb"], server.tree_rss_kb("VmHWM"))
+        finally:
+            for server in servers:
+                server.stop()
+    for m in memory.values():
+        m["cold_ms"] = statistics.median(m["cold_ms"])
     return results, memory
 
 
@@ -265,22 +267,17 @@ def report(results, memory, servers, seconds, reps, scaling):
         m = memory[name]
         lines.append(f"| {name} | {m['cold_ms']:.1f} ms | {m['idle_kb'] / 1024:.1f} MB | {m['peak_kb'] / 1024:.1f} MB | {cpu:.2f} |")
     if scaling:
-        lines += ["", "## Route-count scaling (Arbor)", "",
-                  "| routes | throughput on one route | ratio to 10 routes | clean build | incremental build |",
-                  "| --- | --- | --- | --- | --- |"]
-        base = scaling[0][1]
-        for count, rps, clean, incremental in scaling:
-            lines.append(f"| {count:,} | {rps:,.0f} | {rps / base:.3f} | {clean:.1f} s | {incremental:.1f} s |")
+        lines += [""] + scaling_table(scaling)
     lines.append("")
     with open(os.path.join(ROOT, "benches", "RESULTS.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
 
 
-def scaling_run(seconds, reps):
+def scaling_run(seconds, reps, counts=(10, 1000, 10000)):
     out = []
     env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "scaling"))
-    for count in (10, 1000, 10000):
+    for count in counts:
         work = os.path.join(ROOT, "target", "scaling-apps", f"routes{count}")
         shutil.rmtree(work, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "benches", "build-time", "generate.py"), str(count), work, ROOT], check=True)
@@ -314,15 +311,44 @@ def scaling_run(seconds, reps):
     return out
 
 
+def scaling_table(scaling):
+    lines = ["## Route-count scaling (Arbor)", "",
+             "| routes | throughput on one route | ratio to the smallest app | clean build (release) | incremental build (release) |",
+             "| --- | --- | --- | --- | --- |"]
+    base = scaling[0][1]
+    for count, rps, clean, incremental in scaling:
+        lines.append(f"| {count:,} | {rps:,.0f} | {rps / base:.3f} | {clean:.1f} s | {incremental:.1f} s |")
+    return lines
+
+
+def write_scaling(scaling, args):
+    """Replaces (or adds) the scaling section of RESULTS.md."""
+    path = os.path.join(ROOT, "benches", "RESULTS.md")
+    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
+    head = text.split("## Route-count scaling (Arbor)")[0].rstrip()
+    section = scaling_table(scaling) + ["", f"Measured {datetime.date.today().isoformat()} with "
+               f"`python3 benches/run.py --only-scaling --seconds {args.seconds} --reps {args.reps} --counts {args.counts}`.", ""]
+    with open(path, "w") as f:
+        f.write(head + "\n\n" + "\n".join(section))
+    print("\n".join(section))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--skip-next", action="store_true")
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--only-scaling", action="store_true",
+                        help="only the route-count scaling, written into RESULTS.md's scaling section")
+    parser.add_argument("--counts", default="10,1000,10000", help="route counts for the scaling run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
+    counts = tuple(int(c) for c in args.counts.split(","))
+    if args.only_scaling:
+        write_scaling(scaling_run(args.seconds, args.reps, counts), args)
+        return
     build()
     servers = [
         Server("hyper", [os.path.join(TARGET, "release", "bench-hyper")]),
@@ -335,7 +361,7 @@ def main():
             servers.append(nxt)
     parity(servers)
     results, memory = measure(servers, args.seconds, args.reps)
-    scaling = scaling_run(args.seconds, args.reps) if args.scaling else None
+    scaling = scaling_run(args.seconds, args.reps, counts) if args.scaling else None
     report(results, memory, servers, args.seconds, args.reps, scaling)
 
 
