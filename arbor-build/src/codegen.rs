@@ -192,7 +192,7 @@ fn render_router(
             .generate_static_params
             .then(|| quote!(.static_params(#module::route::generate_static_params)));
         quote! {
-            .route(::arbor::routing::Route::new(#pattern, #file) #(#handlers)* #config #static_params)
+            app = app.route(::arbor::routing::Route::new(#pattern, #file) #(#handlers)* #config #static_params);
         }
     });
     let manifest = routes.iter().map(|r| {
@@ -218,10 +218,10 @@ fn render_router(
         /// The router for `app/`: serve it with `arbor::serve`, after `with_state` if it has state.
         #[allow(dead_code)]
         pub fn router() -> ::arbor::App<State> {
-            ::arbor::App::new()
-                #(#registrations)*
-                #not_found
-                #middleware
+            // One statement per route: an app of any size stays a flat function.
+            let mut app = ::arbor::App::new();
+            #(#registrations)*
+            app #not_found #middleware
         }
     };
     format!(
