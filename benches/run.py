@@ -61,8 +61,8 @@ def request(port, method, path, body=None):
 
 
 class Server:
-    def __init__(self, name, argv, cwd=ROOT, env=None):
-        self.name, self.argv, self.cwd, self.env = name, argv, cwd, env or {}
+    def __init__(self, name, argv, cwd=ROOT, env=None, ready="/hello"):
+        self.name, self.argv, self.cwd, self.env, self.ready = name, argv, cwd, env or {}, ready
         self.proc = None
         self.port = None
 
@@ -75,12 +75,12 @@ class Server:
         deadline = started + 60
         while time.perf_counter() < deadline:
             try:
-                status, _, _ = request(self.port, "GET", "/hello")
+                status, _, _ = request(self.port, "GET", self.ready)
                 if status == 200:
                     return (time.perf_counter() - started) * 1000
             except OSError:
                 time.sleep(0.001)
-        raise RuntimeError(f"{self.name} did not answer /hello")
+        raise RuntimeError(f"{self.name} did not answer {self.ready}")
 
     def tree_rss_kb(self, field):
         """The process and all its descendants (`next start` serves from a grandchild)."""
@@ -274,16 +274,26 @@ def report(results, memory, servers, seconds, reps, scaling):
     print("\n".join(lines))
 
 
-def scaling_run(seconds, reps, counts=(10, 1000, 10000)):
-    out = []
+def scaling_run(seconds, reps, counts=(10, 1000, 10000), reuse=False):
+    """Builds every app first (timing clean and incremental release builds), then serves them
+    all and times one static route of each, interleaved, ratios within a repetition."""
     env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(ROOT, "target", "scaling"))
+    times_path = os.path.join(env["CARGO_TARGET_DIR"], "build-times.json")
+    times = json.load(open(times_path)) if os.path.exists(times_path) else {}
+    binaries = {}
     for count in counts:
+        binary = os.path.join(env["CARGO_TARGET_DIR"], "release", f"routes{count}")
+        binaries[count] = binary
+        if reuse and os.path.exists(binary) and str(count) in times:
+            continue
         work = os.path.join(ROOT, "target", "scaling-apps", f"routes{count}")
         shutil.rmtree(work, ignore_errors=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "benches", "build-time", "generate.py"), str(count), work, ROOT], check=True)
         shutil.copy(os.path.join(ROOT, "Cargo.lock"), os.path.join(work, "Cargo.lock"))
-        subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)  # dependencies
-        subprocess.run(["cargo", "clean", "--release", "-q", "-p", f"routes{count}"], cwd=work, env=env, check=True)
+        if count == counts[0]:
+            # Dependencies, untimed; later apps share them.
+            subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)
+            subprocess.run(["cargo", "clean", "--release", "-q", "-p", f"routes{count}"], cwd=work, env=env, check=True)
         started = time.perf_counter()
         subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)
         clean = time.perf_counter() - started
@@ -294,30 +304,39 @@ def scaling_run(seconds, reps, counts=(10, 1000, 10000)):
             f.write(text.replace('Response::text("0")', 'Response::text("zero")'))
         started = time.perf_counter()
         subprocess.run(["cargo", "build", "--release", "-q"], cwd=work, env=env, check=True)
-        incremental = time.perf_counter() - started
-        binary = os.path.join(env["CARGO_TARGET_DIR"], "release", f"routes{count}")
-        server = Server(f"{count} routes", [binary])
-        server.port = free_port()
-        env_run = dict(os.environ, PORT=str(server.port), RUST_LOG="warn")
-        server.proc = subprocess.Popen([binary], env=env_run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1)
-        try:
-            # The route at the end of the table: the static g0/s2.
-            runs = [wrk(server.port, "GET", "/g0/s2", None, seconds)[0] for _ in range(reps)]
-        finally:
+        times[str(count)] = (clean, time.perf_counter() - started)
+        with open(times_path, "w") as f:
+            json.dump(times, f)
+        print(f"{count} routes: clean build {clean:.1f} s, incremental {times[str(count)][1]:.1f} s", flush=True)
+    servers = {count: Server(f"{count} routes", [binaries[count]], ready="/g0/s0") for count in counts}
+    for server in servers.values():
+        server.start()
+    runs = {count: [] for count in counts}
+    try:
+        for _ in range(reps):
+            for count in counts:
+                # /g0/s2: a static route present in every app.
+                runs[count].append(wrk(servers[count].port, "GET", "/g0/s2", None, seconds)[0])
+    finally:
+        for server in servers.values():
             server.stop()
-        out.append((count, statistics.median(runs), clean, incremental))
-        print(f"{count} routes: {out[-1][1]:.0f} req/s, clean {clean:.1f} s, incremental {incremental:.1f} s", flush=True)
+    smallest = counts[0]
+    out = []
+    for count in counts:
+        ratio = statistics.median(r / b for r, b in zip(runs[count], runs[smallest]))
+        out.append((count, statistics.median(runs[count]), ratio, *times[str(count)]))
+        print(f"{count} routes: {out[-1][1]:.0f} req/s, ratio {ratio:.3f}", flush=True)
     return out
 
 
 def scaling_table(scaling):
     lines = ["## Route-count scaling (Arbor)", "",
+             "Every app is served at once and timed interleaved on one static route; the ratio is",
+             "taken within a repetition against the smallest app.", "",
              "| routes | throughput on one route | ratio to the smallest app | clean build (release) | incremental build (release) |",
              "| --- | --- | --- | --- | --- |"]
-    base = scaling[0][1]
-    for count, rps, clean, incremental in scaling:
-        lines.append(f"| {count:,} | {rps:,.0f} | {rps / base:.3f} | {clean:.1f} s | {incremental:.1f} s |")
+    for count, rps, ratio, clean, incremental in scaling:
+        lines.append(f"| {count:,} | {rps:,.0f} | {ratio:.3f} | {clean:.1f} s | {incremental:.1f} s |")
     return lines
 
 
@@ -342,12 +361,14 @@ def main():
     parser.add_argument("--only-scaling", action="store_true",
                         help="only the route-count scaling, written into RESULTS.md's scaling section")
     parser.add_argument("--counts", default="10,1000,10000", help="route counts for the scaling run")
+    parser.add_argument("--reuse-builds", action="store_true",
+                        help="scaling: keep apps already built, with their recorded build times")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     counts = tuple(int(c) for c in args.counts.split(","))
     if args.only_scaling:
-        write_scaling(scaling_run(args.seconds, args.reps, counts), args)
+        write_scaling(scaling_run(args.seconds, args.reps, counts, args.reuse_builds), args)
         return
     build()
     servers = [
@@ -361,7 +382,7 @@ def main():
             servers.append(nxt)
     parity(servers)
     results, memory = measure(servers, args.seconds, args.reps)
-    scaling = scaling_run(args.seconds, args.reps, counts) if args.scaling else None
+    scaling = scaling_run(args.seconds, args.reps, counts, args.reuse_builds) if args.scaling else None
     report(results, memory, servers, args.seconds, args.reps, scaling)
 
 
