@@ -96,6 +96,7 @@ pub(crate) struct Dispatcher {
     /// The origin as URLs serialise it, to tell same-origin rewrites and redirects.
     origin_key: String,
     port: HeaderValue,
+    port_number: u16,
     body_limit: usize,
     background: TaskTracker,
     client: Client<HttpConnector, Full<Bytes>>,
@@ -147,6 +148,7 @@ impl Dispatcher {
             origin: Origin(settings.origin),
             origin_key,
             port: HeaderValue::from(settings.port),
+            port_number: settings.port,
             body_limit: settings.body_limit,
             background: TaskTracker::new(),
             client: Client::builder(TokioExecutor::new()).build_http(),
@@ -586,7 +588,6 @@ impl Dispatcher {
     /// Whether `uri` points at the port this server listens on, on a loopback or local name.
     fn is_this_server(&self, uri: &Uri) -> bool {
         let port = uri.port_u16().unwrap_or(80);
-        let own_port = self.port.to_str().ok().and_then(|p| p.parse::<u16>().ok());
         let host = uri
             .host()
             .unwrap_or("")
@@ -597,7 +598,7 @@ impl Dispatcher {
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
             || self.origin_key.contains(&format!("//{host}:"));
-        Some(port) == own_port && local
+        port == self.port_number && local
     }
 
     /// A middleware's own redirect: a same-origin `Location` is made relative, the body is the

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::Body;
 use crate::error::Error;
-use crate::request::read_all;
+use crate::request::{body_too_large, invalid, is_length_limit, read_all};
 
 /// A file sent in a multipart form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,24 +136,13 @@ impl FormData {
 /// `a=1&b=2` into `T`, naming the field that failed (`what` is "form" or "query string").
 pub(crate) fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, Error> {
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if path == "." {
-            Error::bad_request(format!("invalid {what}: {inner}"))
-        } else {
-            Error::bad_request(format!("invalid {what} at {path:?}: {inner}"))
-        }
-    })
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|err| invalid(what, err.path(), err.inner()))
 }
 
 fn multipart_error(err: multer::Error) -> Error {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return Error::payload_too_large("the request body is larger than the server accepts");
-        }
-        source = e.source();
+    if is_length_limit(&err) {
+        return body_too_large();
     }
     Error::bad_request(format!("invalid multipart body: {err}"))
 }

@@ -319,24 +319,36 @@ pub(crate) async fn read_all(body: Body) -> Result<Bytes, Error> {
 
 fn read_error(err: axum::Error) -> Error {
     if is_length_limit(&err) {
-        Error::payload_too_large("the request body is larger than the server accepts")
+        body_too_large()
     } else {
         Error::bad_request(format!("the request body could not be read: {err}"))
+    }
+}
+
+/// 413: the body went past the server's limit while being read.
+pub(crate) fn body_too_large() -> Error {
+    Error::payload_too_large("the request body is larger than the server accepts")
+}
+
+/// A deserialisation error as a 400 naming what failed (`invalid JSON body at "text": ...`).
+pub(crate) fn invalid(
+    what: &str,
+    path: &serde_path_to_error::Path,
+    inner: impl std::fmt::Display,
+) -> Error {
+    let path = path.to_string();
+    if path == "." {
+        Error::bad_request(format!("invalid {what}: {inner}"))
+    } else {
+        Error::bad_request(format!("invalid {what} at {path:?}: {inner}"))
     }
 }
 
 /// JSON into `T`, with the path of the field that failed and the position.
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if path == "." {
-            Error::bad_request(format!("invalid JSON body: {inner}"))
-        } else {
-            Error::bad_request(format!("invalid JSON body at {path:?}: {inner}"))
-        }
-    })?;
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| invalid("JSON body", err.path(), err.inner()))?;
     deserializer
         .end()
         .map_err(|err| Error::bad_request(format!("invalid JSON body: {err}")))?;
@@ -357,7 +369,8 @@ pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 
-fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+/// Whether the body limit is what broke off the read, anywhere in the error's chain.
+pub(crate) fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(err);
     while let Some(e) = next {
         if e.is::<http_body_util::LengthLimitError>() {
