@@ -14,18 +14,25 @@ use http_body::{Frame, SizeHint};
 /// The body type of requests and responses (axum's).
 pub type Body = axum::body::Body;
 
-/// The request body, waiting for the first reader.
+/// The request body, waiting for the first reader. An empty body (most GETs) needs no slot:
+/// every reader gets an empty body.
 #[derive(Clone, Default)]
-pub(crate) struct BodySlot(Arc<Mutex<Option<Body>>>);
+pub(crate) struct BodySlot(Option<Arc<Mutex<Option<Body>>>>);
 
 impl BodySlot {
     pub(crate) fn new(body: Body) -> Self {
-        BodySlot(Arc::new(Mutex::new(Some(body))))
+        if http_body::Body::is_end_stream(&body) {
+            return BodySlot(None);
+        }
+        BodySlot(Some(Arc::new(Mutex::new(Some(body)))))
     }
 
     /// Takes the body; `None` when someone already took it.
     pub(crate) fn take(&self) -> Option<Body> {
-        match self.0.lock() {
+        let Some(slot) = &self.0 else {
+            return Some(Body::empty());
+        };
+        match slot.lock() {
             Ok(mut guard) => guard.take(),
             Err(poisoned) => poisoned.into_inner().take(),
         }
@@ -33,6 +40,9 @@ impl BodySlot {
 
     /// A body that reads from the slot when first polled: what axum's extractors see.
     pub(crate) fn reader(&self) -> Body {
+        if self.0.is_none() {
+            return Body::empty();
+        }
         Body::new(SlotReader {
             slot: self.clone(),
             body: None,

@@ -1,7 +1,6 @@
 //! Cookies: read from the request, written to the response, and set from anywhere in a handler
 //! (the `cookies()` of `next/headers`), as Next.js parses and serialises them.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -444,22 +443,6 @@ impl<'a> ResponseCookies<'a> {
     }
 }
 
-tokio::task_local! {
-    /// Cookies set through [`Cookies`] while a handler runs, merged into its response.
-    static PENDING: RefCell<Vec<ResponseCookie>>;
-}
-
-/// Runs a handler with a place for the cookies it sets through [`Cookies`].
-pub(crate) async fn scope<F: std::future::Future>(future: F) -> (F::Output, Vec<ResponseCookie>) {
-    PENDING
-        .scope(RefCell::new(Vec::new()), async move {
-            let output = future.await;
-            let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-            (output, pending)
-        })
-        .await
-}
-
 /// Appends the cookies set through [`Cookies`] after the handler's own `Set-Cookie` lines.
 pub(crate) fn merge(headers: &mut HeaderMap, pending: Vec<ResponseCookie>) {
     for cookie in pending {
@@ -510,8 +493,8 @@ impl Cookies {
 
     /// Sets a cookie with its attributes on the response.
     pub fn set_cookie(&self, cookie: ResponseCookie) {
-        let queued = PENDING.try_with(|p| p.borrow_mut().push(cookie));
-        if queued.is_err() {
+        let queued = crate::scope::with(|scope| scope.cookies.borrow_mut().push(cookie));
+        if queued.is_none() {
             tracing::warn!("Cookies::set called outside a handler: the cookie is not sent");
         }
     }

@@ -1,9 +1,7 @@
 //! One request's way through the app: path normalisation, route lookup, method dispatch, the
 //! handler, and the framework's own answers (308, 400, 404, 405, 413, 501, 500).
 
-use std::any::Any;
 use std::io;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,14 +15,12 @@ use hyper_util::rt::TokioExecutor;
 use tokio_util::task::TaskTracker;
 
 use axum::response::IntoResponse;
-use futures_util::FutureExt;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION};
 use http::{HeaderName, HeaderValue, StatusCode};
 use http_body::Body as _;
 
 use crate::body::{Body, BodySlot};
 use crate::cache::{self, Cache, CacheEntry, CacheStore, Dynamic, Freshness, SegmentConfig};
-use crate::cookies;
 use crate::error::{json_error, Failed};
 use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
@@ -34,6 +30,7 @@ use crate::request::{Forwarded, RenderProbe, Routed};
 use crate::routing::tree::{PatternError, Tree};
 use crate::routing::StaticPaths;
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
+use crate::scope::Run;
 
 type Response = http::Response<Body>;
 
@@ -222,18 +219,27 @@ impl Dispatcher {
     /// rendered now.
     async fn serve_static(
         &self,
-        route: &ReadyRoute,
+        route: usize,
         req: &mut http::Request<Body>,
         matched: Matched,
         config: SegmentConfig,
-        get: &BoxHandler,
         forwarded: &Forwarded,
     ) -> Response {
+        let route = &self.routes[route];
+        let Some(get) = &route.handlers[Method::Get as usize] else {
+            return empty(StatusCode::METHOD_NOT_ALLOWED);
+        };
         let path = req.uri().path().to_owned();
         if route.static_paths.is_some() && !config.dynamic_params {
             let known = route.known_paths.get().is_some_and(|k| k.contains(&path));
             if !known {
-                return self.not_found(req, forwarded).await;
+                return match self.not_found(req, forwarded) {
+                    Step::NotFound(run) => not_found_status(run.await),
+                    Step::Done(response) => response,
+                    Step::Handler(..) | Step::Static { .. } => {
+                        empty(StatusCode::INTERNAL_SERVER_ERROR)
+                    }
+                };
             }
         }
         let key = cache_key(&path);
@@ -297,7 +303,14 @@ impl Dispatcher {
         peer: Option<HeaderValue>,
     ) -> Response {
         let head = req.method() == http::Method::HEAD;
-        let mut response = self.route(&mut req, peer).await;
+        let mut response = match self.route(&mut req, peer) {
+            Routing::Done(step) => self.answer(step, &mut req).await,
+            // The middleware's way awaits two handlers: boxed, so every other request's
+            // future stays small.
+            Routing::Middleware(hops, forwarded) => {
+                Box::pin(self.through_middleware(&mut req, hops, forwarded)).await
+            }
+        };
         response.extensions_mut().remove::<Directive>();
         if head {
             strip_body(&mut response);
@@ -305,43 +318,49 @@ impl Dispatcher {
         response
     }
 
-    async fn route(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) -> Response {
+    /// Everything that comes before a handler, without waiting for anything.
+    fn route(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) -> Routing {
         match path::check(req.uri().path(), req.uri().query()) {
             PathCheck::Clean => {}
-            PathCheck::Redirect(location) => return permanent_redirect(location),
+            PathCheck::Redirect(location) => {
+                return Routing::Done(Step::Done(permanent_redirect(location)))
+            }
             PathCheck::MalformedEscape => {
-                return text(
+                return Routing::Done(Step::Done(text(
                     StatusCode::BAD_REQUEST,
                     "Bad Request",
                     ERROR_TYPE,
                     Some(NO_STORE),
-                );
+                )));
             }
         }
-        let hops = req
-            .headers_mut()
-            .remove(HOPS)
-            .and_then(|v| v.to_str().ok()?.parse::<u32>().ok())
-            .unwrap_or(0);
+        let hops = match req.headers_mut().remove(HOPS) {
+            None => 0,
+            Some(value) => value
+                .to_str()
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0),
+        };
         if hops >= MAX_HOPS {
             tracing::error!(
                 path = req.uri().path(),
                 "a middleware rewrite looped back to this server {hops} times; answered 500"
             );
-            return internal_error();
+            return Routing::Done(Step::Done(internal_error()));
         }
         let forwarded = Forwarded {
             peer,
             port: self.port.clone(),
         };
         if too_large(req, self.body_limit) {
-            return json_error(
+            return Routing::Done(Step::Done(json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &format!(
                     "the request body is larger than the {} bytes this server accepts",
                     self.body_limit
                 ),
-            );
+            )));
         }
         if let Some(middleware) = &self.middleware {
             let uri = req.uri();
@@ -349,24 +368,22 @@ impl Dispatcher {
                 .matchers
                 .matches(uri.path(), uri.query(), req.headers())
             {
-                return self
-                    .through_middleware(middleware, req, hops, &forwarded)
-                    .await;
+                return Routing::Middleware(hops, forwarded);
             }
         }
-        self.serve_route(req, &forwarded).await
+        Routing::Done(self.serve_route(req, &forwarded))
     }
 
-    /// The route for the request's path, or the not-found answer.
-    async fn serve_route(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Response {
+    /// What the route for the request's path does with it, decided without waiting.
+    fn serve_route(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Step {
         let mut captures = Vec::new();
         let Some(id) = self.tree.find(req.uri().path(), &mut captures) else {
-            return self.not_found(req, forwarded).await;
+            return self.not_found(req, forwarded);
         };
         let route = &self.routes[id];
         let params = match Params::decode(&captures) {
             Ok(params) => params,
-            Err(err) => return err.into_response(),
+            Err(err) => return Step::Done(err.into_response()),
         };
 
         let method = Method::from_http(req.method());
@@ -387,9 +404,12 @@ impl Dispatcher {
                         pattern: route.pattern,
                         params,
                     };
-                    return self
-                        .serve_static(route, req, matched, config, get, forwarded)
-                        .await;
+                    return Step::Static {
+                        route: id,
+                        matched,
+                        config,
+                        forwarded: forwarded.clone(),
+                    };
                 }
                 _ if handler.is_none() => {
                     // Served by the static path: only GET and HEAD, as Next.js answers.
@@ -398,7 +418,7 @@ impl Dispatcher {
                     response
                         .headers_mut()
                         .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-                    return response;
+                    return Step::Done(response);
                 }
                 _ => {}
             }
@@ -409,43 +429,60 @@ impl Dispatcher {
                     pattern: route.pattern,
                     params,
                 };
-                match self
-                    .call(handler, take(req), Some(matched), route.pattern, forwarded)
-                    .await
-                {
-                    Some(response) if response.extensions().get::<Directive>().is_some() => {
-                        tracing::error!(
-                            route = route.pattern,
-                            "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
-                        );
-                        empty(StatusCode::INTERNAL_SERVER_ERROR)
-                    }
-                    Some(response) => response,
-                    None => empty(StatusCode::INTERNAL_SERVER_ERROR),
-                }
+                let run = self.call(handler, take(req), Some(matched), route.pattern, forwarded);
+                Step::Handler(run, route.pattern)
             }
             (Some(Method::Options), None) => {
                 let mut response = empty(StatusCode::NO_CONTENT);
                 response.headers_mut().insert(ALLOW, route.allow.clone());
-                response
+                Step::Done(response)
             }
-            (None, _) if !is_known_unroutable(req.method()) => empty(StatusCode::NOT_IMPLEMENTED),
+            (None, _) if !is_known_unroutable(req.method()) => {
+                Step::Done(empty(StatusCode::NOT_IMPLEMENTED))
+            }
             _ => {
                 let mut response = empty(StatusCode::METHOD_NOT_ALLOWED);
                 response.headers_mut().insert(ALLOW, route.allow.clone());
-                response
+                Step::Done(response)
             }
+        }
+    }
+
+    /// Carries out a step: runs its handler, or serves the static route.
+    async fn answer(&self, step: Step, req: &mut http::Request<Body>) -> Response {
+        match step {
+            Step::Done(response) => response,
+            Step::Handler(run, pattern) => match run.await {
+                Some(response) if response.extensions().get::<Directive>().is_some() => {
+                    tracing::error!(
+                        route = pattern,
+                        "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
+                    );
+                    empty(StatusCode::INTERNAL_SERVER_ERROR)
+                }
+                Some(response) => response,
+                None => empty(StatusCode::INTERNAL_SERVER_ERROR),
+            },
+            Step::NotFound(run) => not_found_status(run.await),
+            Step::Static {
+                route,
+                matched,
+                config,
+                forwarded,
+            } => Box::pin(self.serve_static(route, req, matched, config, &forwarded)).await,
         }
     }
 
     /// Runs the middleware, then does what it asked.
     async fn through_middleware(
         &self,
-        middleware: &ReadyMiddleware,
         req: &mut http::Request<Body>,
         hops: u32,
-        forwarded: &Forwarded,
+        forwarded: Forwarded,
     ) -> Response {
+        let Some(middleware) = &self.middleware else {
+            return self.answer(self.serve_route(req, &forwarded), req).await;
+        };
         // Both the middleware and the handler may read the body: keep it, up to the limit.
         let body = if http_body::Body::is_end_stream(req.body()) {
             Bytes::new()
@@ -463,7 +500,7 @@ impl Dispatcher {
         copy.extensions_mut()
             .insert(Background(self.background.clone()));
         let response = match self
-            .call(&middleware.handler, copy, None, "middleware", forwarded)
+            .call(&middleware.handler, copy, None, "middleware", &forwarded)
             .await
         {
             Some(response) if response.extensions().get::<Failed>().is_none() => response,
@@ -474,7 +511,7 @@ impl Dispatcher {
             None => self.finish_redirect(response),
             Some(Directive::Next { request_headers }) => {
                 forward_to_request(req, response.headers(), request_headers);
-                let routed = self.serve_route(req, forwarded).await;
+                let routed = self.answer(self.serve_route(req, &forwarded), req).await;
                 merge_headers(routed, response.headers())
             }
             Some(Directive::Rewrite {
@@ -485,7 +522,7 @@ impl Dispatcher {
                 let routed = match self.target(&url) {
                     Some(Target::Internal(uri)) => {
                         *req.uri_mut() = uri;
-                        self.serve_route(req, forwarded).await
+                        self.answer(self.serve_route(req, &forwarded), req).await
                     }
                     Some(Target::External(uri)) => {
                         let method = req.method().clone();
@@ -644,39 +681,32 @@ impl Dispatcher {
         response
     }
 
-    /// Runs a handler; `None` when it panicked (logged).
-    async fn call(
+    /// A handler's run on this request, with what the router attaches to it.
+    fn call(
         &self,
         handler: &BoxHandler,
         req: http::Request<Body>,
         matched: Option<Matched>,
-        what: &str,
+        what: &'static str,
         forwarded: &Forwarded,
-    ) -> Option<Response> {
+    ) -> Run {
         let (mut parts, body) = req.into_parts();
         let slot = BodySlot::new(body);
+        let reader = slot.reader();
         parts.extensions.insert(Routed {
-            slot: slot.clone(),
+            slot,
             origin: self.origin.clone(),
             matched: matched.map(Arc::new),
             forwarded: Some(forwarded.clone()),
         });
-        let req = http::Request::from_parts(parts, slot.reader());
-        run(handler, req, &self.cache, what).await
+        let req = http::Request::from_parts(parts, reader);
+        Run::new(handler(req), self.cache.clone(), what)
     }
 
-    async fn not_found(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Response {
+    /// The not-found answer: `app/not-found.rs` when the app has one, else the default page.
+    fn not_found(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Step {
         if let Some(handler) = &self.not_found {
-            let Some(mut response) = self
-                .call(handler, take(req), None, "not-found", forwarded)
-                .await
-            else {
-                return empty(StatusCode::INTERNAL_SERVER_ERROR);
-            };
-            if !response.status().is_client_error() && !response.status().is_server_error() {
-                *response.status_mut() = StatusCode::NOT_FOUND;
-            }
-            return response;
+            return Step::NotFound(self.call(handler, take(req), None, "not-found", forwarded));
         }
         if wants_document(req) {
             let mut response = http::Response::new(Body::from(NOT_FOUND_PAGE));
@@ -692,44 +722,56 @@ impl Dispatcher {
                 HeaderName::from_static("x-nextjs-cache"),
                 HeaderValue::from_static("HIT"),
             );
-            response
+            Step::Done(response)
         } else {
-            text(
+            Step::Done(text(
                 StatusCode::NOT_FOUND,
                 "Not Found",
                 TEXT_TYPE,
                 Some(NO_STORE),
-            )
+            ))
         }
     }
+}
+
+/// The way a request takes, decided before anything is awaited.
+enum Routing {
+    /// Straight to a route (or an answer of the framework's own).
+    Done(Step),
+    /// Through the middleware first: its matcher matched.
+    Middleware(u32, Forwarded),
+}
+
+/// What a route does with a request.
+enum Step {
+    /// Answered without a handler (404 page, 405, OPTIONS, 308...).
+    Done(Response),
+    /// The route's handler, running.
+    Handler(Run, &'static str),
+    /// `app/not-found.rs`, running.
+    NotFound(Run),
+    /// A static GET or HEAD, served from the cache.
+    Static {
+        route: usize,
+        matched: Matched,
+        config: SegmentConfig,
+        forwarded: Forwarded,
+    },
+}
+
+/// The not-found handler's answer, with a 404 unless it chose an error status itself.
+fn not_found_status(response: Option<Response>) -> Response {
+    let Some(mut response) = response else {
+        return empty(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    if !response.status().is_client_error() && !response.status().is_server_error() {
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    }
+    response
 }
 
 fn take(req: &mut http::Request<Body>) -> http::Request<Body> {
     std::mem::take(req)
-}
-
-/// Runs a handler with its cookie and cache scopes; `None` when it panicked (logged).
-async fn run(
-    handler: &BoxHandler,
-    req: http::Request<Body>,
-    cache: &Arc<Cache>,
-    what: &str,
-) -> Option<Response> {
-    let future = cache::scope(cache.clone(), cookies::scope(handler(req)));
-    match AssertUnwindSafe(future).catch_unwind().await {
-        Ok((mut response, pending)) => {
-            cookies::merge(response.headers_mut(), pending);
-            Some(response)
-        }
-        Err(panic) => {
-            tracing::error!(
-                route = what,
-                panic = panic_message(&panic),
-                "handler panicked; answered 500"
-            );
-            None
-        }
-    }
 }
 
 fn cache_key(path: &str) -> String {
@@ -760,7 +802,7 @@ async fn render(
     if let Some(probe) = probe {
         extensions.insert(probe);
     }
-    let response = run(get, req, cache, path).await?;
+    let response = Run::new(get(req), cache.clone(), path.to_owned()).await?;
     let failed = response.extensions().get::<Failed>().is_some();
     let (parts, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)
@@ -1020,16 +1062,6 @@ fn strip_body(response: &mut Response) {
         }
     }
     *response.body_mut() = Body::empty();
-}
-
-fn panic_message(panic: &Box<dyn Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-string panic payload".to_owned()
-    }
 }
 
 const NOT_FOUND_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>404: This page could not be found.</title><style>body{margin:0;height:100vh;display:flex;align-items:center;justify-content:center;font-family:system-ui,sans-serif}h1{display:inline-block;margin:0 20px 0 0;padding:0 23px 0 0;font-size:24px;font-weight:500;border-right:1px solid rgba(0,0,0,.3)}h2{display:inline-block;margin:0;font-size:14px;font-weight:400}</style></head><body><div><h1>404</h1><h2>This page could not be found.</h2></div></body></html>";

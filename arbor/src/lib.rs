@@ -66,6 +66,7 @@ mod path;
 mod request;
 mod response;
 pub mod routing;
+mod scope;
 mod server;
 mod url;
 

@@ -15,7 +15,6 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tower_http::compression::Compression;
 
@@ -168,12 +167,13 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
-                    let service = Connection {
+                    let connection = Connection {
                         dispatcher: dispatcher.clone(),
                         peer_ip: http::HeaderValue::try_from(peer.ip().to_string()).ok(),
                     };
+                    let service = hyper::service::service_fn(move |req| connection.clone().answer(req));
                     let conn = builder
-                        .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
                         .into_owned();
                     let conn = graceful.watch(conn);
                     tokio::spawn(async move {
@@ -298,42 +298,46 @@ struct Connection {
     peer_ip: Option<http::HeaderValue>,
 }
 
-impl tower::Service<http::Request<Incoming>> for Connection {
-    type Response = http::Response<Body>;
-    type Error = Infallible;
-    type Future = BoxFuture<'static, Result<Self::Response, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: http::Request<Incoming>) -> Self::Future {
-        let dispatcher = self.dispatcher.clone();
-        let peer = self.peer_ip.clone();
+impl Connection {
+    async fn answer(
+        self,
+        req: http::Request<Incoming>,
+    ) -> Result<http::Response<Body>, Infallible> {
+        let Connection {
+            dispatcher,
+            peer_ip: peer,
+        } = self;
         let limit = dispatcher.body_limit();
-        let req = req.map(|body| Body::new(Limited::new(body, limit)));
-        // Compression only when asked: other responses stay small to move around.
-        let compress = req.headers().contains_key(http::header::ACCEPT_ENCODING);
+        let req = req.map(|body| {
+            if http_body::Body::is_end_stream(&body) {
+                Body::empty()
+            } else {
+                Body::new(Limited::new(body, limit))
+            }
+        });
         // The log line's inputs are only gathered when someone listens.
         let log = tracing::enabled!(target: "arbor::request", tracing::Level::INFO)
             .then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
-        Box::pin(async move {
-            let response = if compress {
-                let mut compressed = Compression::new(Dispatch { dispatcher, peer });
-                compressed.call(req).await?.map(Body::new)
-            } else {
-                dispatcher.dispatch(req, peer).await
-            };
-            if let Some((method, uri, start)) = log {
-                tracing::info!(
-                    target: "arbor::request",
-                    "{method} {} {} {:.1}ms",
-                    uri.path(),
-                    response.status().as_u16(),
-                    start.elapsed().as_secs_f64() * 1000.0
-                );
+        // Compression only when asked: other responses stay small to move around.
+        let response = if req.headers().contains_key(http::header::ACCEPT_ENCODING) {
+            let mut compressed = Compression::new(Dispatch { dispatcher, peer });
+            let compressed = Box::pin(tower::Service::call(&mut compressed, req)).await;
+            match compressed {
+                Ok(response) => response.map(Body::new),
+                Err(never) => match never {},
             }
-            Ok(response)
-        })
+        } else {
+            dispatcher.dispatch(req, peer).await
+        };
+        if let Some((method, uri, start)) = log {
+            tracing::info!(
+                target: "arbor::request",
+                "{method} {} {} {:.1}ms",
+                uri.path(),
+                response.status().as_u16(),
+                start.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok(response)
     }
 }

@@ -183,18 +183,8 @@ impl Drop for Claim {
     }
 }
 
-tokio::task_local! {
-    static CURRENT: Arc<Cache>;
-}
-
-/// Runs a handler with the app's cache reachable from [`revalidate_path`], [`revalidate_tag`]
-/// and `#[cache]` functions.
-pub(crate) async fn scope<F: Future>(cache: Arc<Cache>, future: F) -> F::Output {
-    CURRENT.scope(cache, future).await
-}
-
 fn current() -> Option<Arc<Cache>> {
-    CURRENT.try_with(Arc::clone).ok()
+    crate::scope::with(|scope| scope.cache.clone())
 }
 
 /// Invalidates the cached response of a route path (`revalidatePath`): the next request
