@@ -1,8 +1,11 @@
 //! One request's way through the app: path normalisation, route lookup, method dispatch, the
 //! handler, and the framework's own answers (308, 400, 404, 405, 413, 501, 500).
 
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -15,6 +18,8 @@ use hyper_util::rt::TokioExecutor;
 use tokio_util::task::TaskTracker;
 
 use axum::response::IntoResponse;
+use futures_util::future::BoxFuture;
+use futures_util::FutureExt;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION};
 use http::{HeaderName, HeaderValue, StatusCode};
 use http_body::Body as _;
@@ -218,12 +223,12 @@ impl Dispatcher {
     /// GET or HEAD of a static route: from the cache, stale while one regeneration runs, or
     /// rendered now.
     async fn serve_static(
-        &self,
+        self: Arc<Self>,
+        req: http::Request<Body>,
         route: usize,
-        req: &mut http::Request<Body>,
         matched: Matched,
         config: SegmentConfig,
-        forwarded: &Forwarded,
+        forwarded: Forwarded,
     ) -> Response {
         let route = &self.routes[route];
         let Some(get) = &route.handlers[Method::Get as usize] else {
@@ -233,12 +238,10 @@ impl Dispatcher {
         if route.static_paths.is_some() && !config.dynamic_params {
             let known = route.known_paths.get().is_some_and(|k| k.contains(&path));
             if !known {
-                return match self.not_found(req, forwarded) {
+                return match self.not_found(req, &forwarded) {
                     Step::NotFound(run) => not_found_status(run.await),
                     Step::Done(response) => response,
-                    Step::Handler(..) | Step::Static { .. } => {
-                        empty(StatusCode::INTERNAL_SERVER_ERROR)
-                    }
+                    Step::Handler(..) | Step::Boxed(_) => empty(StatusCode::INTERNAL_SERVER_ERROR),
                 };
             }
         }
@@ -296,42 +299,35 @@ impl Dispatcher {
         &self.background
     }
 
-    /// Answers one request.
-    pub(crate) async fn dispatch(
-        self: Arc<Self>,
-        mut req: http::Request<Body>,
+    /// Answers one request. Everything up to the handler is decided before the returned
+    /// future exists, so the future holds little more than the handler's own.
+    pub(crate) fn dispatch(
+        self: &Arc<Self>,
+        req: http::Request<Body>,
         peer: Option<HeaderValue>,
-    ) -> Response {
+    ) -> impl Future<Output = Response> + Send + 'static {
         let head = req.method() == http::Method::HEAD;
-        let mut response = match self.route(&mut req, peer) {
-            Routing::Done(step) => self.answer(step, &mut req).await,
-            // The middleware's way awaits two handlers: boxed, so every other request's
-            // future stays small.
-            Routing::Middleware(hops, forwarded) => {
-                Box::pin(self.through_middleware(&mut req, hops, forwarded)).await
+        self.route(req, peer).map(move |mut response| {
+            response.extensions_mut().remove::<Directive>();
+            if head {
+                strip_body(&mut response);
             }
-        };
-        response.extensions_mut().remove::<Directive>();
-        if head {
-            strip_body(&mut response);
-        }
-        response
+            response
+        })
     }
 
     /// Everything that comes before a handler, without waiting for anything.
-    fn route(&self, req: &mut http::Request<Body>, peer: Option<HeaderValue>) -> Routing {
+    fn route(self: &Arc<Self>, mut req: http::Request<Body>, peer: Option<HeaderValue>) -> Step {
         match path::check(req.uri().path(), req.uri().query()) {
             PathCheck::Clean => {}
-            PathCheck::Redirect(location) => {
-                return Routing::Done(Step::Done(permanent_redirect(location)))
-            }
+            PathCheck::Redirect(location) => return Step::Done(permanent_redirect(location)),
             PathCheck::MalformedEscape => {
-                return Routing::Done(Step::Done(text(
+                return Step::Done(text(
                     StatusCode::BAD_REQUEST,
                     "Bad Request",
                     ERROR_TYPE,
                     Some(NO_STORE),
-                )));
+                ));
             }
         }
         let hops = match req.headers_mut().remove(HOPS) {
@@ -347,20 +343,20 @@ impl Dispatcher {
                 path = req.uri().path(),
                 "a middleware rewrite looped back to this server {hops} times; answered 500"
             );
-            return Routing::Done(Step::Done(internal_error()));
+            return Step::Done(internal_error());
         }
         let forwarded = Forwarded {
             peer,
             port: self.port.clone(),
         };
-        if too_large(req, self.body_limit) {
-            return Routing::Done(Step::Done(json_error(
+        if too_large(&req, self.body_limit) {
+            return Step::Done(json_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 &format!(
                     "the request body is larger than the {} bytes this server accepts",
                     self.body_limit
                 ),
-            )));
+            ));
         }
         if let Some(middleware) = &self.middleware {
             let uri = req.uri();
@@ -368,14 +364,17 @@ impl Dispatcher {
                 .matchers
                 .matches(uri.path(), uri.query(), req.headers())
             {
-                return Routing::Middleware(hops, forwarded);
+                // Two handlers to await: boxed, so every other request's future stays small.
+                return Step::Boxed(Box::pin(
+                    self.clone().through_middleware(req, hops, forwarded),
+                ));
             }
         }
-        Routing::Done(self.serve_route(req, &forwarded))
+        self.serve_route(req, &forwarded)
     }
 
     /// What the route for the request's path does with it, decided without waiting.
-    fn serve_route(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Step {
+    fn serve_route(self: &Arc<Self>, req: http::Request<Body>, forwarded: &Forwarded) -> Step {
         let mut captures = Vec::new();
         let Some(id) = self.tree.find(req.uri().path(), &mut captures) else {
             return self.not_found(req, forwarded);
@@ -404,12 +403,11 @@ impl Dispatcher {
                         pattern: route.pattern,
                         params,
                     };
-                    return Step::Static {
-                        route: id,
-                        matched,
-                        config,
-                        forwarded: forwarded.clone(),
-                    };
+                    let forwarded = forwarded.clone();
+                    return Step::Boxed(Box::pin(
+                        self.clone()
+                            .serve_static(req, id, matched, config, forwarded),
+                    ));
                 }
                 _ if handler.is_none() => {
                     // Served by the static path: only GET and HEAD, as Next.js answers.
@@ -429,7 +427,7 @@ impl Dispatcher {
                     pattern: route.pattern,
                     params,
                 };
-                let run = self.call(handler, take(req), Some(matched), route.pattern, forwarded);
+                let run = self.call(handler, req, Some(matched), route.pattern, forwarded);
                 Step::Handler(run, route.pattern)
             }
             (Some(Method::Options), None) => {
@@ -448,40 +446,15 @@ impl Dispatcher {
         }
     }
 
-    /// Carries out a step: runs its handler, or serves the static route.
-    async fn answer(&self, step: Step, req: &mut http::Request<Body>) -> Response {
-        match step {
-            Step::Done(response) => response,
-            Step::Handler(run, pattern) => match run.await {
-                Some(response) if response.extensions().get::<Directive>().is_some() => {
-                    tracing::error!(
-                        route = pattern,
-                        "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
-                    );
-                    empty(StatusCode::INTERNAL_SERVER_ERROR)
-                }
-                Some(response) => response,
-                None => empty(StatusCode::INTERNAL_SERVER_ERROR),
-            },
-            Step::NotFound(run) => not_found_status(run.await),
-            Step::Static {
-                route,
-                matched,
-                config,
-                forwarded,
-            } => Box::pin(self.serve_static(route, req, matched, config, &forwarded)).await,
-        }
-    }
-
     /// Runs the middleware, then does what it asked.
     async fn through_middleware(
-        &self,
-        req: &mut http::Request<Body>,
+        self: Arc<Self>,
+        mut req: http::Request<Body>,
         hops: u32,
         forwarded: Forwarded,
     ) -> Response {
         let Some(middleware) = &self.middleware else {
-            return self.answer(self.serve_route(req, &forwarded), req).await;
+            return self.serve_route(req, &forwarded).await;
         };
         // Both the middleware and the handler may read the body: keep it, up to the limit.
         let body = if http_body::Body::is_end_stream(req.body()) {
@@ -510,19 +483,19 @@ impl Dispatcher {
         match response.extensions().get::<Directive>().cloned() {
             None => self.finish_redirect(response),
             Some(Directive::Next { request_headers }) => {
-                forward_to_request(req, response.headers(), request_headers);
-                let routed = self.answer(self.serve_route(req, &forwarded), req).await;
+                forward_to_request(&mut req, response.headers(), request_headers);
+                let routed = self.serve_route(req, &forwarded).await;
                 merge_headers(routed, response.headers())
             }
             Some(Directive::Rewrite {
                 url,
                 request_headers,
             }) => {
-                forward_to_request(req, response.headers(), request_headers);
+                forward_to_request(&mut req, response.headers(), request_headers);
                 let routed = match self.target(&url) {
                     Some(Target::Internal(uri)) => {
                         *req.uri_mut() = uri;
-                        self.answer(self.serve_route(req, &forwarded), req).await
+                        self.serve_route(req, &forwarded).await
                     }
                     Some(Target::External(uri)) => {
                         let method = req.method().clone();
@@ -704,11 +677,11 @@ impl Dispatcher {
     }
 
     /// The not-found answer: `app/not-found.rs` when the app has one, else the default page.
-    fn not_found(&self, req: &mut http::Request<Body>, forwarded: &Forwarded) -> Step {
+    fn not_found(&self, req: http::Request<Body>, forwarded: &Forwarded) -> Step {
         if let Some(handler) = &self.not_found {
-            return Step::NotFound(self.call(handler, take(req), None, "not-found", forwarded));
+            return Step::NotFound(self.call(handler, req, None, "not-found", forwarded));
         }
-        if wants_document(req) {
+        if wants_document(&req) {
             let mut response = http::Response::new(Body::from(NOT_FOUND_PAGE));
             *response.status_mut() = StatusCode::NOT_FOUND;
             let headers = response.headers_mut();
@@ -734,15 +707,7 @@ impl Dispatcher {
     }
 }
 
-/// The way a request takes, decided before anything is awaited.
-enum Routing {
-    /// Straight to a route (or an answer of the framework's own).
-    Done(Step),
-    /// Through the middleware first: its matcher matched.
-    Middleware(u32, Forwarded),
-}
-
-/// What a route does with a request.
+/// What a route does with a request, decided before anything is awaited.
 enum Step {
     /// Answered without a handler (404 page, 405, OPTIONS, 308...).
     Done(Response),
@@ -750,13 +715,33 @@ enum Step {
     Handler(Run, &'static str),
     /// `app/not-found.rs`, running.
     NotFound(Run),
-    /// A static GET or HEAD, served from the cache.
-    Static {
-        route: usize,
-        matched: Matched,
-        config: SegmentConfig,
-        forwarded: Forwarded,
-    },
+    /// A way with more to wait for (the middleware, the static cache), in its own box.
+    Boxed(BoxFuture<'static, Response>),
+}
+
+/// Carrying out a step: running its handler, or its boxed way.
+impl Future for Step {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let response = match self.get_mut() {
+            Step::Done(response) => std::mem::take(response),
+            Step::Handler(run, pattern) => match ready!(Pin::new(run).poll(cx)) {
+                Some(response) if response.extensions().get::<Directive>().is_some() => {
+                    tracing::error!(
+                        route = *pattern,
+                        "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
+                    );
+                    empty(StatusCode::INTERNAL_SERVER_ERROR)
+                }
+                Some(response) => response,
+                None => empty(StatusCode::INTERNAL_SERVER_ERROR),
+            },
+            Step::NotFound(run) => not_found_status(ready!(Pin::new(run).poll(cx))),
+            Step::Boxed(future) => ready!(future.as_mut().poll(cx)),
+        };
+        Poll::Ready(response)
+    }
 }
 
 /// The not-found handler's answer, with a 404 unless it chose an error status itself.
@@ -768,10 +753,6 @@ fn not_found_status(response: Option<Response>) -> Response {
         *response.status_mut() = StatusCode::NOT_FOUND;
     }
     response
-}
-
-fn take(req: &mut http::Request<Body>) -> http::Request<Body> {
-    std::mem::take(req)
 }
 
 fn cache_key(path: &str) -> String {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::future::BoxFuture;
+use futures_util::future::{BoxFuture, Either, FutureExt};
 use http_body_util::Limited;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -171,7 +171,7 @@ impl Server {
                         dispatcher: dispatcher.clone(),
                         peer_ip: http::HeaderValue::try_from(peer.ip().to_string()).ok(),
                     };
-                    let service = hyper::service::service_fn(move |req| connection.clone().answer(req));
+                    let service = hyper::service::service_fn(move |req| connection.answer(req));
                     let conn = builder
                         .serve_connection_with_upgrades(TokioIo::new(stream), service)
                         .into_owned();
@@ -267,6 +267,20 @@ async fn shutdown_signal() {
     }
 }
 
+/// The request's log line, when logging is on.
+fn log_line(log: Option<Box<(http::Method, http::Uri, Instant)>>, response: &http::Response<Body>) {
+    if let Some(log) = log {
+        let (method, uri, start) = *log;
+        tracing::info!(
+            target: "arbor::request",
+            "{method} {} {} {:.1}ms",
+            uri.path(),
+            response.status().as_u16(),
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
 /// The dispatcher as a tower service, for the compression layer.
 #[derive(Clone)]
 struct Dispatch {
@@ -284,9 +298,7 @@ impl tower::Service<http::Request<Body>> for Dispatch {
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let dispatcher = self.dispatcher.clone();
-        let peer = self.peer.clone();
-        Box::pin(async move { Ok(dispatcher.dispatch(req, peer).await) })
+        Box::pin(self.dispatcher.dispatch(req, self.peer.clone()).map(Ok))
     }
 }
 
@@ -299,15 +311,12 @@ struct Connection {
 }
 
 impl Connection {
-    async fn answer(
-        self,
+    /// Answers one request. The returned future holds the dispatcher's and little else.
+    fn answer(
+        &self,
         req: http::Request<Incoming>,
-    ) -> Result<http::Response<Body>, Infallible> {
-        let Connection {
-            dispatcher,
-            peer_ip: peer,
-        } = self;
-        let limit = dispatcher.body_limit();
+    ) -> impl Future<Output = Result<http::Response<Body>, Infallible>> + Send + 'static {
+        let limit = self.dispatcher.body_limit();
         let req = req.map(|body| {
             if http_body::Body::is_end_stream(&body) {
                 Body::empty()
@@ -317,27 +326,32 @@ impl Connection {
         });
         // The log line's inputs are only gathered when someone listens.
         let log = tracing::enabled!(target: "arbor::request", tracing::Level::INFO)
-            .then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
+            .then(|| Box::new((req.method().clone(), req.uri().clone(), Instant::now())));
         // Compression only when asked: other responses stay small to move around.
-        let response = if req.headers().contains_key(http::header::ACCEPT_ENCODING) {
-            let mut compressed = Compression::new(Dispatch { dispatcher, peer });
-            let compressed = Box::pin(tower::Service::call(&mut compressed, req)).await;
-            match compressed {
-                Ok(response) => response.map(Body::new),
-                Err(never) => match never {},
-            }
-        } else {
-            dispatcher.dispatch(req, peer).await
-        };
-        if let Some((method, uri, start)) = log {
-            tracing::info!(
-                target: "arbor::request",
-                "{method} {} {} {:.1}ms",
-                uri.path(),
-                response.status().as_u16(),
-                start.elapsed().as_secs_f64() * 1000.0
-            );
-        }
-        Ok(response)
+        let response: BoxFuture<'static, http::Response<Body>> =
+            if req.headers().contains_key(http::header::ACCEPT_ENCODING) {
+                let mut compressed = Compression::new(Dispatch {
+                    dispatcher: self.dispatcher.clone(),
+                    peer: self.peer_ip.clone(),
+                });
+                let future = tower::Service::call(&mut compressed, req);
+                Box::pin(async move {
+                    match future.await {
+                        Ok(response) => response.map(Body::new),
+                        Err(never) => match never {},
+                    }
+                })
+            } else {
+                return Either::Left(self.dispatcher.dispatch(req, self.peer_ip.clone()).map(
+                    move |response| {
+                        log_line(log, &response);
+                        Ok(response)
+                    },
+                ));
+            };
+        Either::Right(response.map(move |response| {
+            log_line(log, &response);
+            Ok(response)
+        }))
     }
 }
