@@ -27,11 +27,10 @@ use http_body::Body as _;
 use crate::body::{Body, BodySlot};
 use crate::cache::{self, Cache, CacheEntry, CacheStore, Dynamic, Freshness, SegmentConfig};
 use crate::error::{json_error, Failed};
-use crate::middleware::{Background, Directive, Matchers, ProxyCookies};
+use crate::middleware::{Directive, Matchers, ProxyCookies};
 use crate::path::{self, PathCheck};
 use crate::request::read_all;
-use crate::request::Origin;
-use crate::request::{Forwarded, RenderProbe, Routed};
+use crate::request::{Forwarded, RenderProbe, Routed, Site};
 use crate::routing::tree::{PatternError, Tree};
 use crate::routing::StaticPaths;
 use crate::routing::{App, BoxHandler, Matched, Method, Params};
@@ -94,13 +93,14 @@ pub(crate) struct Dispatcher {
     routes: Vec<ReadyRoute>,
     not_found: Option<BoxHandler>,
     middleware: Option<ReadyMiddleware>,
-    origin: Origin,
+    site: Arc<Site>,
+    /// The site of static renders, whose requests come from `localhost:3000` as in `next build`.
+    static_site: Arc<Site>,
     /// The origin as URLs serialise it, to tell same-origin rewrites and redirects.
     origin_key: String,
     port: HeaderValue,
     port_number: u16,
     body_limit: usize,
-    background: TaskTracker,
     client: Client<HttpConnector, Full<Bytes>>,
     proxy_timeout: Duration,
     cache: Arc<Cache>,
@@ -142,17 +142,24 @@ impl Dispatcher {
         let origin_key = url::Url::parse(&settings.origin)
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|_| settings.origin.to_string());
+        let background = TaskTracker::new();
         Ok(Dispatcher {
             tree,
             routes,
             not_found: app.not_found.map(|h| h.ready(&())),
             middleware,
-            origin: Origin(settings.origin),
+            site: Arc::new(Site {
+                origin: settings.origin.as_ref().into(),
+                background: background.clone(),
+            }),
+            static_site: Arc::new(Site {
+                origin: STATIC_ORIGIN.into(),
+                background,
+            }),
             origin_key,
             port: HeaderValue::from(settings.port),
             port_number: settings.port,
             body_limit: settings.body_limit,
-            background: TaskTracker::new(),
             client: Client::builder(TokioExecutor::new()).build_http(),
             proxy_timeout: settings.proxy_timeout,
             cache: Arc::new(Cache::new(settings.cache_store)),
@@ -195,8 +202,16 @@ impl Dispatcher {
                     params,
                 };
                 let probe = (config.dynamic == Dynamic::Error).then(RenderProbe::default);
-                let rendered =
-                    render(get, &self.cache, &path, matched, config, probe.clone()).await;
+                let rendered = render(
+                    get,
+                    &self.cache,
+                    &self.static_site,
+                    &path,
+                    matched,
+                    config,
+                    probe.clone(),
+                )
+                .await;
                 if let Some(used) = probe.as_ref().and_then(RenderProbe::used) {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidInput,
@@ -250,7 +265,17 @@ impl Dispatcher {
             Ok(stored) => stored,
             Err(err) => {
                 tracing::warn!(error = %err, "cache store unavailable; serving uncached");
-                return match render(get, &self.cache, &path, matched, config, None).await {
+                return match render(
+                    get,
+                    &self.cache,
+                    &self.static_site,
+                    &path,
+                    matched,
+                    config,
+                    None,
+                )
+                .await
+                {
                     Some((entry, _)) => cached_response(entry, None, config),
                     None => empty(StatusCode::INTERNAL_SERVER_ERROR),
                 };
@@ -262,9 +287,10 @@ impl Dispatcher {
                 Freshness::Stale => {
                     if let Some(claim) = self.cache.claim(&key) {
                         let (get, cache) = (get.clone(), self.cache.clone());
+                        let site = self.static_site.clone();
                         let (path, matched) = (path.clone(), matched.clone());
                         tokio::spawn(async move {
-                            match render(&get, &cache, &path, matched, config, None).await {
+                            match render(&get, &cache, &site, &path, matched, config, None).await {
                                 Some((fresh, true)) => store(&cache, &path, fresh).await,
                                 _ => tracing::error!(
                                     path,
@@ -279,7 +305,17 @@ impl Dispatcher {
                 Freshness::Expired => {}
             }
         }
-        match render(get, &self.cache, &path, matched, config, None).await {
+        match render(
+            get,
+            &self.cache,
+            &self.static_site,
+            &path,
+            matched,
+            config,
+            None,
+        )
+        .await
+        {
             Some((entry, cacheable)) => {
                 if cacheable {
                     store(&self.cache, &path, entry.clone()).await;
@@ -296,7 +332,7 @@ impl Dispatcher {
 
     /// Work the middleware left running with `wait_until`.
     pub(crate) fn background(&self) -> &TaskTracker {
-        &self.background
+        &self.site.background
     }
 
     /// Answers one request. Everything up to the handler is decided before the returned
@@ -465,22 +501,20 @@ impl Dispatcher {
                 Err(err) => return err.into_response(),
             }
         };
-        let mut copy = http::Request::new(Body::from(body.clone()));
+        let mut copy = http::Request::new(body_of(&body));
         *copy.method_mut() = req.method().clone();
         *copy.uri_mut() = req.uri().clone();
         *copy.version_mut() = req.version();
         *copy.headers_mut() = req.headers().clone();
-        copy.extensions_mut()
-            .insert(Background(self.background.clone()));
-        let response = match self
+        let mut response = match self
             .call(&middleware.handler, copy, None, "middleware", &forwarded)
             .await
         {
             Some(response) if response.extensions().get::<Failed>().is_none() => response,
             _ => return internal_error(),
         };
-        *req.body_mut() = Body::from(body.clone());
-        match response.extensions().get::<Directive>().cloned() {
+        *req.body_mut() = body_of(&body);
+        match response.extensions_mut().remove::<Directive>() {
             None => self.finish_redirect(response),
             Some(Directive::Next { request_headers }) => {
                 forward_to_request(&mut req, response.headers(), request_headers);
@@ -668,7 +702,7 @@ impl Dispatcher {
         let reader = slot.reader();
         parts.extensions.insert(Routed {
             slot,
-            origin: self.origin.clone(),
+            site: self.site.clone(),
             matched: matched.map(Arc::new),
             forwarded: Some(forwarded.clone()),
         });
@@ -764,6 +798,7 @@ fn cache_key(path: &str) -> String {
 async fn render(
     get: &BoxHandler,
     cache: &Arc<Cache>,
+    site: &Arc<Site>,
     path: &str,
     matched: Matched,
     config: SegmentConfig,
@@ -776,7 +811,7 @@ async fn render(
     let extensions = req.extensions_mut();
     extensions.insert(Routed {
         slot,
-        origin: Origin(Arc::from(STATIC_ORIGIN)),
+        site: site.clone(),
         matched: Some(Arc::new(matched)),
         forwarded: None,
     });
@@ -882,6 +917,15 @@ fn is_hop_by_hop(name: &HeaderName) -> bool {
     )
 }
 
+/// A request body of these bytes; an empty one costs nothing.
+fn body_of(bytes: &Bytes) -> Body {
+    if bytes.is_empty() {
+        Body::empty()
+    } else {
+        Body::from(bytes.clone())
+    }
+}
+
 /// What a `next()` or `rewrite()` response changes in the request the route sees: the
 /// replaced request headers, the response's headers, and its cookies for the cookie readers.
 fn forward_to_request(
@@ -910,11 +954,7 @@ fn forward_to_request(
             }
             continue;
         }
-        let headers = req.headers_mut();
-        headers.remove(name);
-        for value in response.get_all(name) {
-            headers.append(name.clone(), value.clone());
-        }
+        replace_all(req.headers_mut(), name, response);
     }
     if !cookies.is_empty() {
         req.extensions_mut().insert(ProxyCookies(Arc::new(cookies)));
@@ -934,17 +974,29 @@ fn merge_headers(mut response: Response, middleware: &HeaderMap) -> Response {
             "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
         );
         let headers = response.headers_mut();
-        let existing: Vec<HeaderValue> = if accumulates {
-            headers.get_all(name).iter().cloned().collect()
-        } else {
-            Vec::new()
-        };
+        if !accumulates {
+            replace_all(headers, name, middleware);
+            continue;
+        }
+        let existing: Vec<HeaderValue> = headers.get_all(name).iter().cloned().collect();
         headers.remove(name);
         for value in middleware.get_all(name).iter().chain(existing.iter()) {
             headers.append(name.clone(), value.clone());
         }
     }
     response
+}
+
+/// Gives `name` in `headers` the values it has in `from`, and only those.
+fn replace_all(headers: &mut HeaderMap, name: &HeaderName, from: &HeaderMap) {
+    let mut values = from.get_all(name).iter();
+    let Some(first) = values.next() else {
+        return;
+    };
+    headers.insert(name.clone(), first.clone());
+    for value in values {
+        headers.append(name.clone(), value.clone());
+    }
 }
 
 fn allow_header(methods: &[Method]) -> HeaderValue {

@@ -19,17 +19,22 @@ use crate::form::FormData;
 use crate::routing::{FromParams, Matched};
 use crate::url::NextUrl;
 
-/// The origin (`http://localhost:3000`) request URLs are built from: the server's configured
-/// host and port, never the client's `Host` header.
-#[derive(Debug, Clone)]
-pub(crate) struct Origin(pub(crate) Arc<str>);
+/// What every request a server answers shares.
+#[derive(Debug)]
+pub(crate) struct Site {
+    /// The origin (`http://localhost:3000`) request URLs are built from: the server's
+    /// configured host and port, never the client's `Host` header.
+    pub(crate) origin: Box<str>,
+    /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
+    pub(crate) background: tokio_util::task::TaskTracker,
+}
 
 /// What the router attaches to a request for its handler, in one extension: the body slot,
-/// the origin, and the matched route.
+/// the site, and the matched route.
 #[derive(Clone)]
 pub(crate) struct Routed {
     pub(crate) slot: BodySlot,
-    pub(crate) origin: Origin,
+    pub(crate) site: Arc<Site>,
     pub(crate) matched: Option<Arc<Matched>>,
     /// Added to the headers a handler's `Request` sees (not to static renders).
     pub(crate) forwarded: Option<Forwarded>,
@@ -143,7 +148,7 @@ impl Request {
             let origin = self
                 .extensions
                 .get::<Routed>()
-                .map(|r| r.origin.0.as_ref())
+                .map(|r| r.site.origin.as_ref())
                 .unwrap_or("http://localhost");
             let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
             NextUrl::parse(&format!("{origin}{target}"))
