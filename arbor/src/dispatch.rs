@@ -697,17 +697,18 @@ impl Dispatcher {
         what: &'static str,
         forwarded: &Forwarded,
     ) -> Run {
-        let (mut parts, body) = req.into_parts();
+        let (parts, body) = req.into_parts();
         let slot = BodySlot::new(body);
         let reader = slot.reader();
-        parts.extensions.insert(Routed {
+        let routed = Routed {
             slot,
             site: self.site.clone(),
             matched: matched.map(Arc::new),
             forwarded: Some(forwarded.clone()),
-        });
+            probe: None,
+        };
         let req = http::Request::from_parts(parts, reader);
-        Run::new(handler(req), self.cache.clone(), what)
+        Run::new(handler(req), routed, self.cache.clone(), what)
     }
 
     /// The not-found answer: `app/not-found.rs` when the app has one, else the default page.
@@ -805,20 +806,16 @@ async fn render(
     probe: Option<RenderProbe>,
 ) -> Option<(CacheEntry, bool)> {
     let uri: Uri = path.parse().ok()?;
-    let slot = BodySlot::new(Body::empty());
-    let mut req = http::Request::new(slot.reader());
+    let mut req = http::Request::new(Body::empty());
     *req.uri_mut() = uri;
-    let extensions = req.extensions_mut();
-    extensions.insert(Routed {
-        slot,
+    let routed = Routed {
+        slot: BodySlot::new(Body::empty()),
         site: site.clone(),
         matched: Some(Arc::new(matched)),
         forwarded: None,
-    });
-    if let Some(probe) = probe {
-        extensions.insert(probe);
-    }
-    let response = Run::new(get(req), cache.clone(), path.to_owned()).await?;
+        probe,
+    };
+    let response = Run::new(get(req), routed, cache.clone(), path.to_owned()).await?;
     let failed = response.extensions().get::<Failed>().is_some();
     let (parts, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)

@@ -427,12 +427,9 @@ impl WaitUntil {
 impl<S: Send + Sync> FromRequestParts<S> for WaitUntil {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(WaitUntil {
-            tracker: parts
-                .extensions
-                .get::<crate::request::Routed>()
-                .map(|routed| routed.site.background.clone()),
+            tracker: crate::scope::with(|scope| scope.routed.site.background.clone()),
         })
     }
 }

@@ -29,15 +29,17 @@ pub(crate) struct Site {
     pub(crate) background: tokio_util::task::TaskTracker,
 }
 
-/// What the router attaches to a request for its handler, in one extension: the body slot,
-/// the site, and the matched route.
-#[derive(Clone)]
+/// What the router hands a handler beside its `http::Request`: the body slot, the site, and
+/// the matched route. It lives in the handler's scope (see `scope.rs`) while the handler
+/// runs, where the extractors read it: an extension would cost three allocations a request.
 pub(crate) struct Routed {
     pub(crate) slot: BodySlot,
     pub(crate) site: Arc<Site>,
     pub(crate) matched: Option<Arc<Matched>>,
     /// Added to the headers a handler's `Request` sees (not to static renders).
     pub(crate) forwarded: Option<Forwarded>,
+    /// Present during a `DYNAMIC = Dynamic::Error` static render.
+    pub(crate) probe: Option<RenderProbe>,
 }
 
 /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
@@ -101,6 +103,8 @@ pub struct Request {
     cookies: OnceLock<RequestCookies>,
     next_url: OnceLock<NextUrl>,
     probe: Option<RenderProbe>,
+    site: Option<Arc<Site>>,
+    matched: Option<Arc<Matched>>,
 }
 
 /// Records what a static render under `DYNAMIC = Dynamic::Error` read of its request.
@@ -146,10 +150,9 @@ impl Request {
         self.touch("nextUrl");
         self.next_url.get_or_init(|| {
             let origin = self
-                .extensions
-                .get::<Routed>()
-                .map(|r| r.site.origin.as_ref())
-                .unwrap_or("http://localhost");
+                .site
+                .as_ref()
+                .map_or("http://localhost", |site| site.origin.as_ref());
             let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
             NextUrl::parse(&format!("{origin}{target}"))
                 .or_else(|| NextUrl::parse(&format!("{origin}/")))
@@ -201,13 +204,9 @@ impl Request {
 
     /// The route's parameters, the same value `RouteContext<Params>` holds.
     pub fn params<P: FromParams>(&self) -> Result<P, Error> {
-        let matched = self
-            .extensions
-            .get::<Routed>()
-            .and_then(|r| r.matched.as_deref())
-            .ok_or_else(|| {
-                Error::internal_message("Request::params used outside a matched route")
-            })?;
+        let matched = self.matched.as_deref().ok_or_else(|| {
+            Error::internal_message("Request::params used outside a matched route")
+        })?;
         matched.to_params()
     }
 
@@ -390,12 +389,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let routed = parts.extensions.get::<Routed>();
-        let body = routed.and_then(|r| r.slot.take());
         let mut headers = parts.headers.clone();
-        if let Some(forwarded) = routed.and_then(|r| r.forwarded.as_ref()) {
-            forwarded.add_to(&mut headers);
-        }
+        let routed = crate::scope::with(|scope| {
+            let routed = &scope.routed;
+            if let Some(forwarded) = &routed.forwarded {
+                forwarded.add_to(&mut headers);
+            }
+            (
+                routed.slot.take(),
+                routed.site.clone(),
+                routed.matched.clone(),
+                routed.probe.clone(),
+            )
+        });
+        let (body, site, matched, probe) = match routed {
+            Some((body, site, matched, probe)) => (body, Some(site), matched, probe),
+            None => (None, None, None, None),
+        };
         Ok(Request {
             method: parts.method.clone(),
             uri: parts.uri.clone(),
@@ -405,7 +415,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Request {
             body,
             cookies: OnceLock::new(),
             next_url: OnceLock::new(),
-            probe: parts.extensions.get::<RenderProbe>().cloned(),
+            probe,
+            site,
+            matched,
         })
     }
 }

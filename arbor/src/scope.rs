@@ -1,8 +1,11 @@
-//! Running one handler: what it can reach while it runs (the app's cache, the cookies it sets
-//! through [`Cookies`](crate::cookies::Cookies)), and its panics caught.
+//! Running one handler: what it can reach while it runs (what the router matched, the app's
+//! cache, the cookies it sets through [`Cookies`](crate::cookies::Cookies)), and its panics
+//! caught.
 //!
-//! One future, [`Run`], does all three around the boxed handler future, so a request costs
-//! one small state machine instead of a stack of wrappers.
+//! One future, [`Run`], does all of it around the boxed handler future, so a request costs one
+//! small state machine instead of a stack of wrappers. The scope is to a handler what
+//! `AsyncLocalStorage` is to a Next.js one: set while the handler's future is polled, read by
+//! the extractors (`Request`, `RouteContext`, `Cookies`, `WaitUntil`) and by `revalidate_*`.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -16,11 +19,13 @@ use futures_util::future::BoxFuture;
 
 use crate::cache::Cache;
 use crate::cookies::ResponseCookie;
+use crate::request::Routed;
 
 type Response = http::Response<crate::body::Body>;
 
 /// What a running handler reaches without being handed it.
 pub(crate) struct Scope {
+    pub(crate) routed: Routed,
     pub(crate) cache: Arc<Cache>,
     /// Cookies set through `Cookies`, appended to the response when the handler is done.
     pub(crate) cookies: RefCell<Vec<ResponseCookie>>,
@@ -47,12 +52,14 @@ pub(crate) struct Run {
 impl Run {
     pub(crate) fn new(
         future: BoxFuture<'static, Response>,
+        routed: Routed,
         cache: Arc<Cache>,
         what: impl Into<Cow<'static, str>>,
     ) -> Self {
         Run {
             future: Some(future),
             scope: Some(Scope {
+                routed,
                 cache,
                 cookies: RefCell::new(Vec::new()),
             }),

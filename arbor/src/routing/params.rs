@@ -254,18 +254,19 @@ where
 {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some(matched) = parts
-            .extensions
-            .get::<crate::request::Routed>()
-            .and_then(|r| r.matched.as_deref())
-        else {
+    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let params = crate::scope::with(|scope| {
+            scope
+                .routed
+                .matched
+                .as_deref()
+                .map(|matched| matched.to_params())
+        });
+        let Some(params) = params.flatten() else {
             return Err(Error::internal_message(
                 "RouteContext used outside a route matched by the arbor router",
             ));
         };
-        Ok(RouteContext {
-            params: matched.to_params()?,
-        })
+        Ok(RouteContext { params: params? })
     }
 }
