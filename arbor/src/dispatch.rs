@@ -496,7 +496,7 @@ impl Dispatcher {
         let body = if http_body::Body::is_end_stream(req.body()) {
             Bytes::new()
         } else {
-            match read_all(std::mem::take(req.body_mut())).await {
+            match Box::pin(read_all(std::mem::take(req.body_mut()))).await {
                 Ok(body) => body,
                 Err(err) => return err.into_response(),
             }
@@ -535,7 +535,8 @@ impl Dispatcher {
                         let method = req.method().clone();
                         let mut headers = req.headers().clone();
                         forwarded.add_to(&mut headers);
-                        self.proxy(method, &headers, uri, body, hops).await
+                        // Boxed: the proxy's state would make every middleware future larger.
+                        Box::pin(self.proxy(method, &headers, uri, body, hops)).await
                     }
                     None => {
                         tracing::error!(

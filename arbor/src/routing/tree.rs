@@ -5,7 +5,10 @@
 //! branch that fails further down falls back to the next candidate (`/shop/new/x` reaches
 //! `shop/[...all]` when there is no `shop/new/x`). Static paths are also looked up whole first.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+// The maps hold the app's own segments and are never written after start-up, so a client
+// cannot fill them with colliding keys: the fast hash is safe here.
 
 /// One captured, still-encoded parameter value, borrowed from the request path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
