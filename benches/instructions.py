@@ -4,6 +4,7 @@
     python3 benches/instructions.py                 # every endpoint, hyper / axum / Arbor
     python3 benches/instructions.py --requests 4000 --only "GET /hello"
     python3 benches/instructions.py --keep /tmp/cg  # keep the profiles for callgrind_annotate
+    python3 benches/instructions.py --write         # also into benches/RESULTS.md
 
 Each server runs under `valgrind --tool=callgrind`. After a warm-up, counting starts,
 the endpoint is requested `--requests` times on one keep-alive connection, and the counters are
@@ -23,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import ENDPOINTS, ROOT, TARGET, build, free_port  # noqa: E402
+from run import ENDPOINTS, ROOT, TARGET, build, free_port, replace_section  # noqa: E402
 
 SERVERS = [("hyper", "bench-hyper"), ("axum", "bench-axum"), ("Arbor", "bench-app")]
 
@@ -129,13 +130,15 @@ def main():
     parser.add_argument("--servers", default="hyper,axum,Arbor")
     parser.add_argument("--keep", metavar="DIR", help="keep each profile as DIR/<server>-<endpoint>.out")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--write", action="store_true", help="write the table into benches/RESULTS.md")
     args = parser.parse_args()
     if not args.no_build:
         build()
     wanted = args.servers.split(",")
     servers = [(name, os.path.join(TARGET, "release", binary)) for name, binary in SERVERS if name in wanted]
-    print(f"| endpoint | {' | '.join(name for name, _ in servers)} | Arbor / axum | Arbor / hyper |")
-    print(f"| --- | {' | '.join('---' for _ in servers)} | --- | --- |")
+    rows = [f"| endpoint | {' | '.join(name for name, _ in servers)} | Arbor / axum | Arbor / hyper |",
+            f"| --- | {' | '.join('---' for _ in servers)} | --- | --- |"]
+    print("\n".join(rows), flush=True)
     for name, method, path, body in ENDPOINTS:
         if args.only and name != args.only:
             continue
@@ -153,7 +156,19 @@ def main():
                 ratios.append(f"{counts['Arbor'] / counts[base]:.2f}")
             else:
                 ratios.append("")
-        print(f"| {name} | {cells} | {' | '.join(ratios)} |", flush=True)
+        rows.append(f"| {name} | {cells} | {' | '.join(ratios)} |")
+        print(rows[-1], flush=True)
+    if args.write:
+        intro = [
+            f"User-space instructions per request, every server thread, counted by callgrind over "
+            f"{args.requests:,} requests on one keep-alive connection after a warm-up: repeatable "
+            "where wall-clock figures are not, and blind to the kernel's share (the socket work, "
+            "the same for every server). Lower is better; a ratio above 1 is Arbor doing more. "
+            "Reproduce with `python3 benches/instructions.py --write`.",
+            "",
+        ]
+        replace_section("Instructions per request (callgrind)", intro + rows,
+                        before="Route-count scaling (Arbor)")
 
 
 if __name__ == "__main__":

@@ -227,25 +227,42 @@ def ratio_median(results, a, b, endpoint):
     return statistics.median(x[0] / y[0] for x, y in pairs if y[0] > 0)
 
 
+def replace_section(title, lines, before=None):
+    """Writes `## title` and its lines into RESULTS.md, replacing that section if present,
+    else inserting it before the section `before` (or at the end). Other sections stay."""
+    path = os.path.join(ROOT, "benches", "RESULTS.md")
+    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
+    parts = text.rstrip("\n").split("\n## ")
+    head, sections = parts[0], ["## " + p for p in parts[1:]]
+    new = "\n".join([f"## {title}", ""] + lines).rstrip("\n")
+    titles = [sec.split("\n", 1)[0][3:] for sec in sections]
+    if title in titles:
+        sections[titles.index(title)] = new
+    elif before in titles:
+        sections.insert(titles.index(before), new)
+    else:
+        sections.append(new)
+    with open(path, "w") as f:
+        f.write("\n\n".join([head.rstrip("\n")] + [sec.rstrip("\n") for sec in sections]) + "\n")
+
+
 def report(results, memory, servers, seconds, reps, scaling):
     names = [s.name for s in servers]
-    lines = [
-        "# Benchmark results",
-        "",
+    intro = [
         f"Measured {datetime.date.today().isoformat()} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}. "
         f"`wrk -t2 -c64 -d{seconds}s` on loopback, {reps} interleaved repetitions, medians; "
-        "ratios are taken within a repetition. Reproduce with:",
+        "ratios are taken within a repetition (each the median of its repetitions' ratios). "
+        "Reproduce with:",
         "",
         "```sh",
         f"python3 benches/run.py --seconds {seconds} --reps {reps}" + (" --scaling" if scaling else ""),
         "```",
         "",
-        "## Throughput (requests/s, median) and p99 latency",
-        "",
         "| endpoint | " + " | ".join(names) + " | Arbor / axum | Arbor / hyper |",
         "| --- | " + " | ".join("---" for _ in names) + " | --- | --- |",
     ]
+    lines = intro
     for endpoint, *_ in ENDPOINTS:
         cells = []
         for name in names:
@@ -255,23 +272,20 @@ def report(results, memory, servers, seconds, reps, scaling):
             f"| {endpoint} | " + " | ".join(cells)
             + f" | {ratio_median(results, 'Arbor', 'axum', endpoint):.3f} | {ratio_median(results, 'Arbor', 'hyper', endpoint):.3f} |"
         )
-    lines += [
-        "",
-        "## Memory, start-up, load generator",
-        "",
+    memory_lines = [
         "| server | cold start to first 200 | idle RSS | peak RSS under load | wrk CPU (cores, median) |",
         "| --- | --- | --- | --- | --- |",
     ]
     for name in names:
         cpu = statistics.median(r[2] for runs in results[name].values() for r in runs)
         m = memory[name]
-        lines.append(f"| {name} | {m['cold_ms']:.1f} ms | {m['idle_kb'] / 1024:.1f} MB | {m['peak_kb'] / 1024:.1f} MB | {cpu:.2f} |")
+        memory_lines.append(f"| {name} | {m['cold_ms']:.1f} ms | {m['idle_kb'] / 1024:.1f} MB | {m['peak_kb'] / 1024:.1f} MB | {cpu:.2f} |")
+    replace_section("Throughput (requests/s, median) and p99 latency", lines)
+    replace_section("Memory, start-up, load generator", memory_lines)
     if scaling:
-        lines += [""] + scaling_table(scaling)
-    lines.append("")
-    with open(os.path.join(ROOT, "benches", "RESULTS.md"), "w") as f:
-        f.write("\n".join(lines))
-    print("\n".join(lines))
+        table = scaling_table(scaling)
+        replace_section(table[0][3:], table[2:])
+    print(open(os.path.join(ROOT, "benches", "RESULTS.md")).read())
 
 
 def scaling_run(seconds, reps, counts=(10, 1000, 10000), reuse=False):
@@ -342,13 +356,10 @@ def scaling_table(scaling):
 
 def write_scaling(scaling, args):
     """Replaces (or adds) the scaling section of RESULTS.md."""
-    path = os.path.join(ROOT, "benches", "RESULTS.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-    head = text.split("## Route-count scaling (Arbor)")[0].rstrip()
-    section = scaling_table(scaling) + ["", f"Measured {datetime.date.today().isoformat()} with "
-               f"`python3 benches/run.py --only-scaling --seconds {args.seconds} --reps {args.reps} --counts {args.counts}`.", ""]
-    with open(path, "w") as f:
-        f.write(head + "\n\n" + "\n".join(section))
+    table = scaling_table(scaling)
+    section = table[2:] + ["", f"Measured {datetime.date.today().isoformat()} with "
+               f"`python3 benches/run.py --only-scaling --seconds {args.seconds} --reps {args.reps} --counts {args.counts}`."]
+    replace_section(table[0][3:], section)
     print("\n".join(section))
 
 

@@ -704,7 +704,7 @@ impl Dispatcher {
         let routed = Routed {
             slot,
             site: self.site.clone(),
-            matched: matched.map(Arc::new),
+            matched,
             forwarded: Some(forwarded.clone()),
             probe: None,
         };
@@ -812,7 +812,7 @@ async fn render(
     let routed = Routed {
         slot: BodySlot::new(Body::empty()),
         site: site.clone(),
-        matched: Some(Arc::new(matched)),
+        matched: Some(matched),
         forwarded: None,
         probe,
     };

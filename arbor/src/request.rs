@@ -35,7 +35,7 @@ pub(crate) struct Site {
 pub(crate) struct Routed {
     pub(crate) slot: BodySlot,
     pub(crate) site: Arc<Site>,
-    pub(crate) matched: Option<Arc<Matched>>,
+    pub(crate) matched: Option<Matched>,
     /// Added to the headers a handler's `Request` sees (not to static renders).
     pub(crate) forwarded: Option<Forwarded>,
     /// Present during a `DYNAMIC = Dynamic::Error` static render.
@@ -104,7 +104,7 @@ pub struct Request {
     next_url: OnceLock<NextUrl>,
     probe: Option<RenderProbe>,
     site: Option<Arc<Site>>,
-    matched: Option<Arc<Matched>>,
+    matched: Option<Matched>,
 }
 
 /// Records what a static render under `DYNAMIC = Dynamic::Error` read of its request.
@@ -204,7 +204,7 @@ impl Request {
 
     /// The route's parameters, the same value `RouteContext<Params>` holds.
     pub fn params<P: FromParams>(&self) -> Result<P, Error> {
-        let matched = self.matched.as_deref().ok_or_else(|| {
+        let matched = self.matched.as_ref().ok_or_else(|| {
             Error::internal_message("Request::params used outside a matched route")
         })?;
         matched.to_params()

@@ -204,7 +204,7 @@ pub fn serialize_params<S: Serializer>(
     map.end()
 }
 
-/// What the router found for this request. Stored in the request's extensions.
+/// What the router found for this request, in the handler's scope.
 #[derive(Debug, Clone)]
 pub(crate) struct Matched {
     pub(crate) pattern: &'static str,
@@ -259,7 +259,7 @@ where
             scope
                 .routed
                 .matched
-                .as_deref()
+                .as_ref()
                 .map(|matched| matched.to_params())
         });
         let Some(params) = params.flatten() else {
