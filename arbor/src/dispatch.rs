@@ -519,7 +519,7 @@ impl Dispatcher {
             Some(Directive::Next { request_headers }) => {
                 forward_to_request(&mut req, response.headers(), request_headers);
                 let routed = self.serve_route(req, &forwarded).await;
-                merge_headers(routed, response.headers())
+                merge_headers(routed, std::mem::take(response.headers_mut()))
             }
             Some(Directive::Rewrite {
                 url,
@@ -546,7 +546,7 @@ impl Dispatcher {
                         internal_error()
                     }
                 };
-                merge_headers(routed, response.headers())
+                merge_headers(routed, std::mem::take(response.headers_mut()))
             }
         }
     }
@@ -935,24 +935,26 @@ fn forward_to_request(
         *req.headers_mut() = headers;
     }
     let mut cookies = Vec::new();
-    for name in response.keys() {
+    let mut previous: Option<&HeaderName> = None;
+    // A map iterates the values of one name one after another: the first replaces what the
+    // request had, the others join it.
+    for (name, value) in response {
+        let first = previous != Some(name);
+        previous = Some(name);
         if name == SET_COOKIE {
-            for line in response
-                .get_all(SET_COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-            {
-                let pair = line.split(';').next().unwrap_or("");
-                if let Some((name, value)) = pair.split_once('=') {
-                    let value = percent_encoding::percent_decode_str(value.trim())
-                        .decode_utf8_lossy()
-                        .into_owned();
-                    cookies.push((name.trim().to_owned(), value));
-                }
+            let Ok(line) = value.to_str() else { continue };
+            let pair = line.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                let value = percent_encoding::percent_decode_str(value.trim())
+                    .decode_utf8_lossy()
+                    .into_owned();
+                cookies.push((name.trim().to_owned(), value));
             }
-            continue;
+        } else if first {
+            req.headers_mut().insert(name.clone(), value.clone());
+        } else {
+            req.headers_mut().append(name.clone(), value.clone());
         }
-        replace_all(req.headers_mut(), name, response);
     }
     if !cookies.is_empty() {
         req.extensions_mut().insert(ProxyCookies(Arc::new(cookies)));
@@ -962,38 +964,45 @@ fn forward_to_request(
 /// The middleware's response headers on the final response: they win over the route's,
 /// except `Set-Cookie`, `Vary`, `WWW-Authenticate` and `Proxy-Authenticate`, which add up
 /// (the middleware's first).
-fn merge_headers(mut response: Response, middleware: &HeaderMap) -> Response {
-    for name in middleware.keys() {
-        if name == CONTENT_LENGTH || is_hop_by_hop(name) {
-            continue;
+fn merge_headers(mut response: Response, middleware: HeaderMap) -> Response {
+    let headers = response.headers_mut();
+    let mut current: Option<(HeaderName, Vec<HeaderValue>)> = None;
+    // `into_iter` names each header once, on its first value, and moves the values.
+    for (name, value) in middleware {
+        if let Some(name) = name {
+            let skip = name == CONTENT_LENGTH || is_hop_by_hop(&name);
+            let accumulates = matches!(
+                name.as_str(),
+                "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
+            );
+            // The route's values of an accumulating header go after the middleware's.
+            let existing = if accumulates && !skip {
+                headers.get_all(&name).iter().cloned().collect()
+            } else {
+                Vec::new()
+            };
+            if let Some((previous, kept)) = current.take() {
+                append_all(headers, &previous, kept);
+            }
+            if skip {
+                current = None;
+                continue;
+            }
+            headers.insert(name.clone(), value);
+            current = Some((name, existing));
+        } else if let Some((name, _)) = &current {
+            headers.append(name.clone(), value);
         }
-        let accumulates = matches!(
-            name.as_str(),
-            "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
-        );
-        let headers = response.headers_mut();
-        if !accumulates {
-            replace_all(headers, name, middleware);
-            continue;
-        }
-        let existing: Vec<HeaderValue> = headers.get_all(name).iter().cloned().collect();
-        headers.remove(name);
-        for value in middleware.get_all(name).iter().chain(existing.iter()) {
-            headers.append(name.clone(), value.clone());
-        }
+    }
+    if let Some((previous, kept)) = current {
+        append_all(headers, &previous, kept);
     }
     response
 }
 
-/// Gives `name` in `headers` the values it has in `from`, and only those.
-fn replace_all(headers: &mut HeaderMap, name: &HeaderName, from: &HeaderMap) {
-    let mut values = from.get_all(name).iter();
-    let Some(first) = values.next() else {
-        return;
-    };
-    headers.insert(name.clone(), first.clone());
+fn append_all(headers: &mut HeaderMap, name: &HeaderName, values: Vec<HeaderValue>) {
     for value in values {
-        headers.append(name.clone(), value.clone());
+        headers.append(name.clone(), value);
     }
 }
 

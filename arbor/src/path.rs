@@ -16,10 +16,20 @@ pub(crate) enum PathCheck {
 
 /// Checks a raw request path (and its query, kept on redirects).
 pub(crate) fn check(path: &str, query: Option<&str>) -> PathCheck {
-    let untidy = path.contains("//")
-        || path.contains('\\')
-        || (path.len() > 1 && path.ends_with('/'))
-        || !path.starts_with('/');
+    let bytes = path.as_bytes();
+    let mut untidy = bytes.first() != Some(&b'/') || (bytes.len() > 1 && path.ends_with('/'));
+    let mut escaped = false;
+    // One pass over the bytes: a repeated slash, a backslash, a percent-escape.
+    let mut previous = 0u8;
+    for &byte in bytes {
+        match byte {
+            b'/' if previous == b'/' => untidy = true,
+            b'\\' => untidy = true,
+            b'%' => escaped = true,
+            _ => {}
+        }
+        previous = byte;
+    }
     if untidy {
         let mut clean = String::with_capacity(path.len() + 1);
         for segment in path.split(['/', '\\']).filter(|s| !s.is_empty()) {
@@ -35,7 +45,7 @@ pub(crate) fn check(path: &str, query: Option<&str>) -> PathCheck {
         }
         return PathCheck::Redirect(clean);
     }
-    if path.contains('%') && !escapes_are_valid(path) {
+    if escaped && !escapes_are_valid(path) {
         return PathCheck::MalformedEscape;
     }
     PathCheck::Clean
