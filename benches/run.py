@@ -6,8 +6,9 @@
     python3 benches/run.py --scaling       # also 10 / 1,000 / 10,000-route apps
 
 Every server gets the same endpoints; a parity check (status and body) runs before any
-timing. Runs are interleaved (A B C D, A B C D ...), ratios are taken within a repetition,
-medians are reported. Loopback only; every process started here is stopped by its PID.
+timing. Servers are timed in short slices taken in turn (A B C D, A B C D ...), ratios are
+taken between slices side by side, medians are reported. Loopback only; every process
+started here is stopped by its PID.
 """
 
 import argparse
@@ -195,7 +196,11 @@ def parity(servers):
     print(f"parity: {len(servers)} servers answer the {len(ENDPOINTS)} endpoints alike")
 
 
-def measure(servers, seconds, reps):
+def measure(servers, seconds, reps, slice_seconds):
+    """Each repetition times every endpoint on every server for `seconds`, in slices of
+    `slice_seconds` taken in turn (A B C, A B C ...): this machine's speed drifts by tens of
+    percent over minutes, and short alternating slices give every server the same drift."""
+    slices = max(1, round(seconds / slice_seconds))
     results = {s.name: {} for s in servers}
     memory = {}
     for rep in range(reps):
@@ -207,10 +212,11 @@ def measure(servers, seconds, reps):
             m["idle_kb"] = max(m["idle_kb"], server.tree_rss_kb("VmRSS"))
         try:
             for name, method, path, body in ENDPOINTS:
-                for server in servers:
-                    rps, p99, cpu = wrk(server.port, method, path, body, seconds)
-                    results[server.name].setdefault(name, []).append((rps, p99, cpu))
-                    print(f"rep {rep + 1} {name:32} {server.name:12} {rps:10.0f} req/s  p99 {p99:7.2f} ms  wrk cpu {cpu:.2f}", flush=True)
+                for part in range(slices):
+                    for server in servers:
+                        rps, p99, cpu = wrk(server.port, method, path, body, slice_seconds)
+                        results[server.name].setdefault(name, []).append((rps, p99, cpu))
+                        print(f"rep {rep + 1}.{part + 1} {name:32} {server.name:12} {rps:10.0f} req/s  p99 {p99:7.2f} ms  wrk cpu {cpu:.2f}", flush=True)
             for server in servers:
                 m = memory[server.name]
                 m["peak_kb"] = max(m["peak_kb"], server.tree_rss_kb("VmHWM"))
@@ -246,17 +252,19 @@ def replace_section(title, lines, before=None):
         f.write("\n\n".join([head.rstrip("\n")] + [sec.rstrip("\n") for sec in sections]) + "\n")
 
 
-def report(results, memory, servers, seconds, reps, scaling):
+def report(results, memory, servers, seconds, reps, slice_seconds, scaling):
     names = [s.name for s in servers]
     intro = [
         f"Measured {datetime.date.today().isoformat()} on {platform.node() or 'this machine'}: "
         f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}. "
-        f"`wrk -t2 -c64 -d{seconds}s` on loopback, {reps} interleaved repetitions, medians; "
-        "ratios are taken within a repetition (each the median of its repetitions' ratios). "
-        "Reproduce with:",
+        f"`wrk -t2 -c64` on loopback, {seconds} s per server and endpoint in each of {reps} "
+        f"repetitions, timed in {slice_seconds} s slices that the servers take in turn (this "
+        "machine's speed drifts over minutes; alternating slices spread the drift evenly). "
+        "Figures are medians over the slices; a ratio is the median of the ratios of slices "
+        "taken side by side. Reproduce with:",
         "",
         "```sh",
-        f"python3 benches/run.py --seconds {seconds} --reps {reps}" + (" --scaling" if scaling else ""),
+        f"python3 benches/run.py --seconds {seconds} --reps {reps} --slice {slice_seconds}" + (" --scaling" if scaling else ""),
         "```",
         "",
         "| endpoint | " + " | ".join(names) + " | Arbor / axum | Arbor / hyper |",
@@ -367,6 +375,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--slice", type=int, default=2,
+                        help="seconds of one timed slice; servers take turns slice by slice")
     parser.add_argument("--skip-next", action="store_true")
     parser.add_argument("--scaling", action="store_true")
     parser.add_argument("--only-scaling", action="store_true",
@@ -392,9 +402,9 @@ def main():
         if nxt:
             servers.append(nxt)
     parity(servers)
-    results, memory = measure(servers, args.seconds, args.reps)
+    results, memory = measure(servers, args.seconds, args.reps, args.slice)
     scaling = scaling_run(args.seconds, args.reps, counts, args.reuse_builds) if args.scaling else None
-    report(results, memory, servers, args.seconds, args.reps, scaling)
+    report(results, memory, servers, args.seconds, args.reps, args.slice, scaling)
 
 
 if __name__ == "__main__":
