@@ -265,17 +265,7 @@ impl Dispatcher {
             Ok(stored) => stored,
             Err(err) => {
                 tracing::warn!(error = %err, "cache store unavailable; serving uncached");
-                return match render(
-                    get,
-                    &self.cache,
-                    &self.static_site,
-                    &path,
-                    matched,
-                    config,
-                    None,
-                )
-                .await
-                {
+                return match self.render_now(get, &path, matched, config).await {
                     Some((entry, _)) => cached_response(entry, None, config),
                     None => empty(StatusCode::INTERNAL_SERVER_ERROR),
                 };
@@ -305,17 +295,7 @@ impl Dispatcher {
                 Freshness::Expired => {}
             }
         }
-        match render(
-            get,
-            &self.cache,
-            &self.static_site,
-            &path,
-            matched,
-            config,
-            None,
-        )
-        .await
-        {
+        match self.render_now(get, &path, matched, config).await {
             Some((entry, cacheable)) => {
                 if cacheable {
                     store(&self.cache, &path, entry.clone()).await;
@@ -324,6 +304,26 @@ impl Dispatcher {
             }
             None => empty(StatusCode::INTERNAL_SERVER_ERROR),
         }
+    }
+
+    /// Renders a static GET for the request being answered.
+    async fn render_now(
+        &self,
+        get: &BoxHandler,
+        path: &str,
+        matched: Matched,
+        config: SegmentConfig,
+    ) -> Option<(CacheEntry, bool)> {
+        render(
+            get,
+            &self.cache,
+            &self.static_site,
+            path,
+            matched,
+            config,
+            None,
+        )
+        .await
     }
 
     pub(crate) fn body_limit(&self) -> usize {
