@@ -120,12 +120,14 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
             let entries = list.iter().map(|e| {
                 let source = &e.source;
                 let regex = &e.regex;
+                let prefix = &e.prefix;
                 let has = e.has.iter().map(condition);
                 let missing = e.missing.iter().map(condition);
                 quote! {
                     ::arbor::middleware::CompiledMatcher {
                         source: #source,
                         regex: #regex,
+                        prefix: #prefix,
                         has: &[#(#has),*],
                         missing: &[#(#missing),*],
                     }

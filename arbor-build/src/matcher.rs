@@ -316,6 +316,30 @@ pub fn compile(source: &str) -> Result<String, SourceError> {
     to_regex(&wrapped)
 }
 
+/// The text every pathname matching `source` starts with, apart from Next's optional
+/// `/_next/data/…` prefix: the literal before the first parameter (`/about` for
+/// `/about/:path*`). The server turns other paths away before running the regex.
+pub fn literal_prefix(source: &str) -> Result<String, SourceError> {
+    let mut prefix = String::new();
+    for token in parse(source)? {
+        match token {
+            Token::Text(text) => prefix.push_str(&text),
+            // A required parameter's own prefix (the `/` of `/:id`) is always there too.
+            Token::Key {
+                prefix: key_prefix,
+                modifier,
+                ..
+            } => {
+                if modifier.is_empty() || modifier == "+" {
+                    prefix.push_str(&key_prefix);
+                }
+                break;
+            }
+        }
+    }
+    Ok(prefix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +380,17 @@ mod tests {
         assert!(matches(source, "/"));
         assert!(!matches(source, "/api/x"));
         assert!(!matches(source, "/_next/static/a.js"));
+    }
+
+    #[test]
+    fn literal_prefixes() {
+        let prefix = |source| literal_prefix(source).unwrap();
+        assert_eq!(prefix("/about/:path*"), "/about");
+        assert_eq!(prefix("/exact"), "/exact");
+        assert_eq!(prefix("/blog/:slug/edit"), "/blog/");
+        assert_eq!(prefix("/((?!api|_next).*)"), "/");
+        assert_eq!(prefix("/:locale/docs"), "/");
+        assert_eq!(prefix("/shop/:rest*"), "/shop");
     }
 
     #[test]

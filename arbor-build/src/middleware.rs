@@ -40,6 +40,8 @@ pub struct Matcher {
     pub source: String,
     /// The regex the pathname is tested against.
     pub regex: String,
+    /// What every matching pathname starts with (besides Next's data-route prefix).
+    pub prefix: String,
     /// All must match.
     pub has: Vec<Condition>,
     /// None may match.
@@ -236,12 +238,14 @@ fn read_matcher(expr: &Expr) -> Result<Matcher, String> {
             ))
         }
     };
-    let regex = matcher::compile(&source)
+    let (regex, prefix) = matcher::compile(&source)
         .and_then(|re| check_regex(&re).map(|()| re))
+        .and_then(|re| Ok((re, matcher::literal_prefix(&source)?)))
         .map_err(|e| format!("the source {source:?} does not compile: {e}"))?;
     let mut out = Matcher {
         source,
         regex,
+        prefix,
         has: Vec::new(),
         missing: Vec::new(),
     };

@@ -241,23 +241,17 @@ impl Dispatcher {
         self: Arc<Self>,
         req: http::Request<Body>,
         route: usize,
+        get: BoxHandler,
         matched: Matched,
         config: SegmentConfig,
         forwarded: Forwarded,
     ) -> Response {
-        let route = &self.routes[route];
-        let Some(get) = &route.handlers[Method::Get as usize] else {
-            return empty(StatusCode::METHOD_NOT_ALLOWED);
-        };
+        let (route, get) = (&self.routes[route], &get);
         let path = req.uri().path().to_owned();
         if route.static_paths.is_some() && !config.dynamic_params {
             let known = route.known_paths.get().is_some_and(|k| k.contains(&path));
             if !known {
-                return match self.not_found(req, &forwarded) {
-                    Step::NotFound(run) => not_found_status(run.await),
-                    Step::Done(response) => response,
-                    Step::Handler(..) | Step::Boxed(_) => empty(StatusCode::INTERNAL_SERVER_ERROR),
-                };
+                return self.not_found(req, &forwarded).await;
             }
         }
         let key = cache_key(&path);
@@ -344,7 +338,6 @@ impl Dispatcher {
     ) -> impl Future<Output = Response> + Send + 'static {
         let head = req.method() == http::Method::HEAD;
         self.route(req, peer).map(move |mut response| {
-            response.extensions_mut().remove::<Directive>();
             if head {
                 strip_body(&mut response);
             }
@@ -366,14 +359,11 @@ impl Dispatcher {
                 ));
             }
         }
-        let hops = match req.headers_mut().remove(HOPS) {
-            None => 0,
-            Some(value) => value
-                .to_str()
-                .ok()
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(0),
-        };
+        let hops = req
+            .headers_mut()
+            .remove(HOPS)
+            .and_then(|v| v.to_str().ok()?.parse::<u32>().ok())
+            .unwrap_or(0);
         if hops >= MAX_HOPS {
             tracing::error!(
                 path = req.uri().path(),
@@ -439,10 +429,10 @@ impl Dispatcher {
                         pattern: route.pattern,
                         params,
                     };
-                    let forwarded = forwarded.clone();
+                    let (get, forwarded) = (get.clone(), forwarded.clone());
                     return Step::Boxed(Box::pin(
                         self.clone()
-                            .serve_static(req, id, matched, config, forwarded),
+                            .serve_static(req, id, get, matched, config, forwarded),
                     ));
                 }
                 _ if handler.is_none() => {
@@ -762,33 +752,37 @@ impl Future for Step {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let response = match self.get_mut() {
             Step::Done(response) => std::mem::take(response),
-            Step::Handler(run, pattern) => match ready!(Pin::new(run).poll(cx)) {
-                Some(response) if response.extensions().get::<Directive>().is_some() => {
-                    tracing::error!(
-                        route = *pattern,
-                        "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
-                    );
-                    empty(StatusCode::INTERNAL_SERVER_ERROR)
+            Step::Handler(run, pattern) => {
+                handler_response(ready!(Pin::new(run).poll(cx)), pattern)
+            }
+            Step::NotFound(run) => {
+                let mut response = handler_response(ready!(Pin::new(run).poll(cx)), "not-found");
+                // A 404 unless the handler chose an error status itself.
+                if !response.status().is_client_error() && !response.status().is_server_error() {
+                    *response.status_mut() = StatusCode::NOT_FOUND;
                 }
-                Some(response) => response,
-                None => empty(StatusCode::INTERNAL_SERVER_ERROR),
-            },
-            Step::NotFound(run) => not_found_status(ready!(Pin::new(run).poll(cx))),
+                response
+            }
             Step::Boxed(future) => ready!(future.as_mut().poll(cx)),
         };
         Poll::Ready(response)
     }
 }
 
-/// The not-found handler's answer, with a 404 unless it chose an error status itself.
-fn not_found_status(response: Option<Response>) -> Response {
-    let Some(mut response) = response else {
-        return empty(StatusCode::INTERNAL_SERVER_ERROR);
-    };
-    if !response.status().is_client_error() && !response.status().is_server_error() {
-        *response.status_mut() = StatusCode::NOT_FOUND;
+/// What a route or not-found handler answered: 500 when it panicked, or when it returned a
+/// middleware's `next()` or `rewrite()`.
+fn handler_response(response: Option<Response>, route: &str) -> Response {
+    match response {
+        Some(response) if response.extensions().get::<Directive>().is_some() => {
+            tracing::error!(
+                route,
+                "a route handler returned Response::next() or Response::rewrite(), which only a middleware can; answered 500"
+            );
+            empty(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+        Some(response) => response,
+        None => empty(StatusCode::INTERNAL_SERVER_ERROR),
     }
-    response
 }
 
 fn cache_key(path: &str) -> String {
@@ -966,44 +960,31 @@ fn forward_to_request(
 /// (the middleware's first).
 fn merge_headers(mut response: Response, middleware: HeaderMap) -> Response {
     let headers = response.headers_mut();
-    let mut current: Option<(HeaderName, Vec<HeaderValue>)> = None;
-    // `into_iter` names each header once, on its first value, and moves the values.
+    // The route's values of the headers that add up, appended after the middleware's.
+    let mut route_values = Vec::new();
+    // The header being merged; `None` while skipping one.
+    let mut current: Option<HeaderName> = None;
+    // `into_iter` moves the values and names each header once, on its first value.
     for (name, value) in middleware {
         if let Some(name) = name {
-            let skip = name == CONTENT_LENGTH || is_hop_by_hop(&name);
-            let accumulates = matches!(
+            current = (name != CONTENT_LENGTH && !is_hop_by_hop(&name)).then_some(name);
+            let Some(name) = &current else { continue };
+            if matches!(
                 name.as_str(),
                 "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
-            );
-            // The route's values of an accumulating header go after the middleware's.
-            let existing = if accumulates && !skip {
-                headers.get_all(&name).iter().cloned().collect()
-            } else {
-                Vec::new()
-            };
-            if let Some((previous, kept)) = current.take() {
-                append_all(headers, &previous, kept);
-            }
-            if skip {
-                current = None;
-                continue;
+            ) {
+                let kept = headers.get_all(name).iter().cloned();
+                route_values.extend(kept.map(|value| (name.clone(), value)));
             }
             headers.insert(name.clone(), value);
-            current = Some((name, existing));
-        } else if let Some((name, _)) = &current {
+        } else if let Some(name) = &current {
             headers.append(name.clone(), value);
         }
     }
-    if let Some((previous, kept)) = current {
-        append_all(headers, &previous, kept);
+    for (name, value) in route_values {
+        headers.append(name, value);
     }
     response
-}
-
-fn append_all(headers: &mut HeaderMap, name: &HeaderName, values: Vec<HeaderValue>) {
-    for value in values {
-        headers.append(name.clone(), value);
-    }
 }
 
 fn allow_header(methods: &[Method]) -> HeaderValue {

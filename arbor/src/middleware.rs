@@ -172,6 +172,8 @@ impl Has {
 pub struct CompiledMatcher {
     pub source: &'static str,
     pub regex: &'static str,
+    /// What every matching pathname starts with, besides Next's data-route prefix.
+    pub prefix: &'static str,
     pub has: &'static [CompiledCondition],
     pub missing: &'static [CompiledCondition],
 }
@@ -193,9 +195,9 @@ struct Condition {
 
 struct Entry {
     path: Regex,
-    /// What every matching path starts with (after Next's `/_next/data/…` prefix), read
-    /// off the regex, so most requests are turned away without running it.
-    prefix: Option<String>,
+    /// What every matching path starts with (besides Next's `/_next/data/…` prefix), so most
+    /// requests are turned away without running the regex.
+    prefix: &'static str,
     has: Vec<Condition>,
     missing: Vec<Condition>,
 }
@@ -235,7 +237,7 @@ impl Matchers {
             .map(|m| {
                 Ok(Entry {
                     path: regex(m.regex, m.source)?,
-                    prefix: literal_prefix(m.regex),
+                    prefix: m.prefix,
                     has: conditions(m.has, m.source)?,
                     missing: conditions(m.missing, m.source)?,
                 })
@@ -264,10 +266,9 @@ impl Matchers {
             params: None,
         };
         entries.iter().any(|entry| {
-            if let (Some(prefix), None) = (&entry.prefix, &decoded) {
-                if !path.starts_with(prefix.as_str()) && !path.starts_with(NEXT_DATA) {
-                    return false;
-                }
+            if decoded.is_none() && !path.starts_with(entry.prefix) && !path.starts_with(NEXT_DATA)
+            {
+                return false;
             }
             let path_matches = entry.path.is_match(path).unwrap_or(false)
                 || decoded
@@ -280,54 +281,8 @@ impl Matchers {
     }
 }
 
-/// How `arbor-build` opens every matcher regex: Next's optional data-route prefix.
-const DATA_PREFIX: &str = r"^(?:\/(_next/data/[^/]{1,}))?";
+/// Next's data routes, which every matcher also accepts in front of its source.
 const NEXT_DATA: &str = "/_next/data/";
-
-/// The literal text every path matching `regex` starts with, after the optional data-route
-/// prefix: `/about` for `^(?:\/(_next/data/[^/]{1,}))?\/about(?:…)`. `None` when the regex
-/// has another shape, or an alternation that could skip the literal.
-fn literal_prefix(regex: &str) -> Option<String> {
-    let rest = regex.strip_prefix(DATA_PREFIX)?;
-    let (mut depth, mut escaped, mut in_class) = (0usize, false, false);
-    for c in rest.chars() {
-        match (escaped, in_class, c) {
-            (true, _, _) => escaped = false,
-            (false, _, '\\') => escaped = true,
-            (false, true, ']') => in_class = false,
-            (false, true, _) => {}
-            (false, false, '[') => in_class = true,
-            (false, false, '(') => depth += 1,
-            (false, false, ')') => depth = depth.saturating_sub(1),
-            (false, false, '|') if depth == 0 => return None,
-            _ => {}
-        }
-    }
-    let mut prefix = String::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(c) = chars.next() {
-        let literal = match c {
-            '\\' => match chars.next() {
-                Some(e @ ('/' | '.' | '-' | '_' | '~' | '#' | '?' | '+' | '*' | '(' | ')')) => e,
-                _ => break,
-            },
-            c if c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    '/' | '-' | '_' | '~' | '%' | ',' | ';' | '=' | '@' | ':' | '!' | '&' | '\''
-                ) =>
-            {
-                c
-            }
-            _ => break,
-        };
-        if matches!(chars.peek(), Some('?' | '*' | '{')) {
-            break;
-        }
-        prefix.push(literal);
-    }
-    (!prefix.is_empty()).then_some(prefix)
-}
 
 /// What conditions look at, parsed only when a condition needs it.
 struct Facts<'a> {
@@ -437,27 +392,3 @@ impl<S: Send + Sync> FromRequestParts<S> for WaitUntil {
 /// The cookies a middleware set on `Response::next()`: the handler's cookie readers see them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ProxyCookies(pub(crate) Arc<Vec<(String, String)>>);
-
-#[cfg(test)]
-mod tests {
-    use super::literal_prefix;
-
-    #[test]
-    fn literal_prefixes() {
-        let about = r"^(?:\/(_next/data/[^/]{1,}))?\/about(?:\/((?:[^\/#\?]+?)(?:\/(?:[^\/#\?]+?))*))?(\.json)?[\/#\?]?$";
-        assert_eq!(literal_prefix(about).as_deref(), Some("/about"));
-        let optional_s = r"^(?:\/(_next/data/[^/]{1,}))?\/posts?(\.json)?[\/#\?]?$";
-        assert_eq!(literal_prefix(optional_s).as_deref(), Some("/post"));
-        let param = r"^(?:\/(_next/data/[^/]{1,}))?\/((?!api).*)(\.json)?[\/#\?]?$";
-        assert_eq!(literal_prefix(param).as_deref(), Some("/"));
-        assert_eq!(literal_prefix(r"^\/a|\/b$"), None);
-        assert_eq!(
-            literal_prefix(r"^(?:\/(_next/data/[^/]{1,}))?\/a|\/b$"),
-            None
-        );
-        assert_eq!(
-            literal_prefix(r"^(?:\/(_next/data/[^/]{1,}))?\/a[(]|\/b$"),
-            None
-        );
-    }
-}

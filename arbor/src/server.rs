@@ -267,18 +267,18 @@ async fn shutdown_signal() {
     }
 }
 
-/// The request's log line, when logging is on.
-fn log_line(log: Option<Box<(http::Method, http::Uri, Instant)>>, response: &http::Response<Body>) {
-    if let Some(log) = log {
-        let (method, uri, start) = *log;
-        tracing::info!(
-            target: "arbor::request",
-            "{method} {} {} {:.1}ms",
-            uri.path(),
-            response.status().as_u16(),
-            start.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+/// The request's log line: method, path, status, time taken.
+fn log_line(
+    (method, uri, start): (http::Method, http::Uri, Instant),
+    response: &http::Response<Body>,
+) {
+    tracing::info!(
+        target: "arbor::request",
+        "{method} {} {} {:.1}ms",
+        uri.path(),
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64() * 1000.0
+    );
 }
 
 /// The dispatcher as a tower service, for the compression layer.
@@ -328,30 +328,24 @@ impl Connection {
         let log = tracing::enabled!(target: "arbor::request", tracing::Level::INFO)
             .then(|| Box::new((req.method().clone(), req.uri().clone(), Instant::now())));
         // Compression only when asked: other responses stay small to move around.
-        let response: BoxFuture<'static, http::Response<Body>> =
-            if req.headers().contains_key(http::header::ACCEPT_ENCODING) {
-                let mut compressed = Compression::new(Dispatch {
-                    dispatcher: self.dispatcher.clone(),
-                    peer: self.peer_ip.clone(),
-                });
-                let future = tower::Service::call(&mut compressed, req);
-                Box::pin(async move {
-                    match future.await {
-                        Ok(response) => response.map(Body::new),
-                        Err(never) => match never {},
-                    }
-                })
-            } else {
-                return Either::Left(self.dispatcher.dispatch(req, self.peer_ip.clone()).map(
-                    move |response| {
-                        log_line(log, &response);
-                        Ok(response)
-                    },
-                ));
-            };
-        Either::Right(response.map(move |response| {
-            log_line(log, &response);
+        let response = if req.headers().contains_key(http::header::ACCEPT_ENCODING) {
+            let mut compressed = Compression::new(Dispatch {
+                dispatcher: self.dispatcher.clone(),
+                peer: self.peer_ip.clone(),
+            });
+            let future = tower::Service::call(&mut compressed, req);
+            Either::Left(future.map(|compressed| match compressed {
+                Ok(response) => response.map(Body::new),
+                Err(never) => match never {},
+            }))
+        } else {
+            Either::Right(self.dispatcher.dispatch(req, self.peer_ip.clone()))
+        };
+        response.map(move |response| {
+            if let Some(log) = log {
+                log_line(*log, &response);
+            }
             Ok(response)
-        }))
+        })
     }
 }
