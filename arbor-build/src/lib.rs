@@ -369,6 +369,21 @@ fn route_diagnostics(
             "{path}: `{method}` is not routed because it is private; declare it `pub async fn {method}`"
         )));
     }
+    for (method, readers) in &exports.body_read_twice {
+        let listed = readers
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        out.push(
+            Diagnostic::error(format!(
+                "`{method}` in {path} reads the request body twice: through {listed}"
+            ))
+            .file(&file.rel)
+            .rule("a handler reads the request body through one argument: `Request` (the Next.js shape) or one extractor such as `Json<T>` or `Form<T>`")
+            .help("take `Request` alone and read the body with `req.json().await?` or `req.form().await?`, or drop `Request` and keep the extractor"),
+        );
+    }
     if exports.methods.is_empty() {
         out.push(Diagnostic::warning(format!(
             "{path} exports no method handler, so every request to `{pattern}` gets 405; export one, such as `pub async fn GET`"

@@ -94,6 +94,9 @@ pub struct RouteExports {
     pub functions: Vec<String>,
     /// Segment config.
     pub config: SegmentConfig,
+    /// Exported methods with more than one argument that reads the request body, and those
+    /// arguments as written (`Request`, `Json<Input>`).
+    pub body_read_twice: Vec<(Method, Vec<String>)>,
 }
 
 /// Reads the exports of a route file. `None` when the file does not parse: the compiler
@@ -103,7 +106,16 @@ pub fn exports(source: &str) -> Option<RouteExports> {
     let mut out = RouteExports::default();
     for item in &file.items {
         match item {
-            Item::Fn(f) => record(&mut out, &f.sig.ident.to_string(), &f.vis),
+            Item::Fn(f) => {
+                let name = f.sig.ident.to_string();
+                record(&mut out, &name, &f.vis);
+                if let Some(method) = Method::from_name(&name) {
+                    let readers = body_readers(&f.sig);
+                    if readers.len() > 1 {
+                        out.body_read_twice.push((method, readers));
+                    }
+                }
+            }
             Item::Const(c) if is_reachable(&c.vis) => read_config(&mut out.config, c),
             Item::Use(u) => {
                 let mut names = Vec::new();
@@ -119,6 +131,36 @@ pub fn exports(source: &str) -> Option<RouteExports> {
     out.methods.dedup();
     out.config.generate_static_params = out.functions.iter().any(|f| f == "generate_static_params");
     Some(out)
+}
+
+/// The arguments of a handler that read the request body, as written: Arbor's `Request`,
+/// `Json<T>` and `Form<T>`, and axum's body extractors, by the last segment of their path.
+/// The compiler refuses the same signatures (with a less direct message) whatever the names;
+/// this check names the file and the function.
+fn body_readers(sig: &syn::Signature) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(arg) => Some(&*arg.ty),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .filter(|ty| {
+            let syn::Type::Path(path) = ty else {
+                return false;
+            };
+            path.path.segments.last().is_some_and(|last| {
+                matches!(
+                    last.ident.to_string().as_str(),
+                    "Request" | "Json" | "Form" | "Bytes" | "Multipart" | "RawForm"
+                )
+            })
+        })
+        .map(|ty| {
+            compact(&quote::ToTokens::to_token_stream(ty).to_string())
+                .replace(" < ", "<")
+                .replace(" >", ">")
+        })
+        .collect()
 }
 
 /// Token text as a person writes it: `Revalidate::Seconds(TEN)`, not `Revalidate :: Seconds (TEN)`.

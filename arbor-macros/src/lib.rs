@@ -118,11 +118,11 @@ fn expand(
     Ok(quote! {
         #(#attrs)*
         #vis #sig {
-            let __arbor_key = ::arbor::cache::cache_key(
+            let __arbor_key = ::arbor::__codegen::cache_key(
                 ::std::concat!(::std::module_path!(), "::", ::std::stringify!(#name)),
                 &(#(&#args,)*),
             );
-            ::arbor::cache::memoize(__arbor_key, &[#(#tags),*], #revalidate, async move #body).await
+            ::arbor::__codegen::memoize(__arbor_key, &[#(#tags),*], #revalidate, async move #body).await
         }
     })
 }

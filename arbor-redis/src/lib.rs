@@ -5,7 +5,7 @@
 //! # async fn run(app: arbor::App) -> std::io::Result<()> {
 //! let store = arbor_redis::RedisStore::new("redis://127.0.0.1:6379/")
 //!     .map_err(std::io::Error::other)?;
-//! arbor::Server::from_env().await?.cache_store(store).serve(app).await
+//! arbor::serve(app.cache_store(store)).await
 //! # }
 //! ```
 //!

@@ -6,9 +6,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use arbor::__codegen::{AppBuilder, Route};
 use arbor::cache::{revalidate_tag, Dynamic, Profile, SegmentConfig};
 use arbor::prelude::*;
-use arbor::routing::{Method, Route};
+use arbor::routing::Method;
 use arbor_redis::RedisStore;
 use arbor_test_support::TestServer;
 
@@ -102,7 +103,7 @@ impl Drop for Redis {
 
 async fn instance(url: &str) -> TestServer {
     let store = RedisStore::new(url).expect("valid URL");
-    TestServer::serve_with(app(), move |s| s.cache_store(store)).await
+    TestServer::serve(app().cache_store(store)).await
 }
 
 #[tokio::test]

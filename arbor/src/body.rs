@@ -1,96 +1,103 @@
-//! Request and response bodies.
+//! Request and response bodies, and reading a request body whole within the app's limit.
 //!
-//! A handler may take the body through [`Request`](crate::Request) as its *first* argument
-//! (the Next.js shape) or through an axum extractor such as `Json<T>` as its last. To allow
-//! both, the router parks the body in a slot: whichever asks first gets it.
-
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+//! A handler reads the body through one argument: [`Request`](crate::Request) (the Next.js
+//! shape, `req.json()`, `req.form()`...), or an extractor such as [`Json`](crate::Json). A
+//! handler taking two that both read it does not compile.
 
 use bytes::Bytes;
-use http_body::{Frame, SizeHint};
+use http::header::CONTENT_TYPE;
+use http::HeaderMap;
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
 
 /// The body type of requests and responses (axum's).
 pub type Body = axum::body::Body;
 
-/// The request body, waiting for the first reader. An empty body (most GETs) needs no slot:
-/// every reader gets an empty body.
-#[derive(Clone, Default)]
-pub(crate) struct BodySlot(Option<Arc<Mutex<Option<Body>>>>);
-
-impl BodySlot {
-    pub(crate) fn new(body: Body) -> Self {
-        if http_body::Body::is_end_stream(&body) {
-            return BodySlot(None);
-        }
-        BodySlot(Some(Arc::new(Mutex::new(Some(body)))))
-    }
-
-    /// Takes the body; `None` when someone already took it.
-    pub(crate) fn take(&self) -> Option<Body> {
-        let Some(slot) = &self.0 else {
-            return Some(Body::empty());
-        };
-        match slot.lock() {
-            Ok(mut guard) => guard.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        }
-    }
-
-    /// A body that reads from the slot when first polled: what axum's extractors see.
-    pub(crate) fn reader(&self) -> Body {
-        if self.0.is_none() {
-            return Body::empty();
-        }
-        Body::new(SlotReader {
-            slot: self.clone(),
-            body: None,
-            done: false,
-        })
+/// A body of these bytes; an empty one costs nothing.
+pub(crate) fn of_bytes(bytes: &Bytes) -> Body {
+    if bytes.is_empty() {
+        Body::empty()
+    } else {
+        Body::from(bytes.clone())
     }
 }
 
-struct SlotReader {
-    slot: BodySlot,
-    body: Option<Body>,
-    done: bool,
+/// Whether a body is known to be empty without reading it.
+pub(crate) fn is_empty<B: http_body::Body>(body: &B) -> bool {
+    body.is_end_stream()
 }
 
-impl http_body::Body for SlotReader {
-    type Data = Bytes;
-    type Error = axum::Error;
+/// Reads a whole body: 413 past the limit, 400 when the client breaks off.
+pub(crate) async fn read_all(body: Body) -> Result<Bytes, Error> {
+    body.collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .map_err(read_error)
+}
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        if self.body.is_none() {
-            match self.slot.take() {
-                Some(body) => self.body = Some(body),
-                None => {
-                    self.done = true;
-                    return Poll::Ready(None);
-                }
-            }
-        }
-        match self.body.as_mut() {
-            Some(body) => Pin::new(body).poll_frame(cx),
-            None => Poll::Ready(None),
-        }
+/// What a failed body read answers: 413 past the limit, else 400.
+pub(crate) fn read_error(err: axum::Error) -> Error {
+    if is_length_limit(&err) {
+        too_large()
+    } else {
+        Error::bad_request(format!("the request body could not be read: {err}"))
     }
+}
 
-    fn is_end_stream(&self) -> bool {
-        self.done
-    }
+/// 413: the body went past the app's limit while being read.
+pub(crate) fn too_large() -> Error {
+    Error::payload_too_large("the request body is larger than the server accepts")
+}
 
-    fn size_hint(&self) -> SizeHint {
-        match &self.body {
-            Some(body) => body.size_hint(),
-            None => SizeHint::default(),
+/// Whether the body limit is what broke off the read, anywhere in the error's chain.
+pub(crate) fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
         }
+        next = e.source();
     }
+    false
+}
+
+/// A deserialisation error as a 400 naming what failed (`invalid JSON body at "text": ...`).
+pub(crate) fn invalid(
+    what: &str,
+    path: &serde_path_to_error::Path,
+    inner: impl std::fmt::Display,
+) -> Error {
+    let path = path.to_string();
+    if path == "." {
+        Error::bad_request(format!("invalid {what}: {inner}"))
+    } else {
+        Error::bad_request(format!("invalid {what} at {path:?}: {inner}"))
+    }
+}
+
+/// JSON into `T`, with the path of the field that failed and the position.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| invalid("JSON body", err.path(), err.inner()))?;
+    deserializer
+        .end()
+        .map_err(|err| Error::bad_request(format!("invalid JSON body: {err}")))?;
+    Ok(value)
+}
+
+/// Whether the request says its body is JSON (`application/json`, `application/*+json`).
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }

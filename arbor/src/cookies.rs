@@ -4,14 +4,13 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
 use http::header::{COOKIE, SET_COOKIE};
-use http::request::Parts;
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::error::Error;
-use crate::middleware::ProxyCookies;
+pub use crate::extract::Cookies;
 
 /// What `encodeURIComponent` leaves alone: letters, digits and `-_.!~*'()`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -71,9 +70,9 @@ impl RequestCookies {
     }
 
     /// The cookies a handler sees: the request's, plus those its middleware set.
-    pub(crate) fn for_handler(headers: &HeaderMap, extensions: &http::Extensions) -> Self {
+    pub(crate) fn for_handler(headers: &HeaderMap, proxy: Option<&ProxyCookies>) -> Self {
         let mut cookies = Self::from_headers(headers);
-        if let Some(ProxyCookies(set)) = extensions.get::<ProxyCookies>() {
+        if let Some(ProxyCookies(set)) = proxy {
             for (name, value) in set.iter() {
                 cookies.insert(name.clone(), value.clone());
             }
@@ -443,75 +442,24 @@ impl<'a> ResponseCookies<'a> {
     }
 }
 
-/// Appends the cookies set through [`Cookies`] after the handler's own `Set-Cookie` lines.
-pub(crate) fn merge(headers: &mut HeaderMap, pending: Vec<ResponseCookie>) {
-    for cookie in pending {
-        headers.append(SET_COOKIE, cookie.header_value());
-    }
-}
-
-/// The `cookies()` of `next/headers`: the request's cookies to read, and cookies to set or
-/// delete that are added to whatever response the handler returns (after its own
-/// `Set-Cookie` lines), redirects and errors included.
-///
-/// ```
-/// use arbor::prelude::*;
-/// use arbor::cookies::{Cookies, ResponseCookie};
-///
-/// pub async fn POST(cookies: Cookies) -> Response {
-///     let returning = cookies.has("session");
-///     cookies.set("viaHeaders", "1");
-///     cookies.set_cookie(ResponseCookie::new("another", "two").http_only(true));
-///     Response::text(if returning { "welcome back" } else { "hello" })
-/// }
-/// ```
+/// The cookies a middleware set on its `Next` or `Rewrite`: the handler's cookie readers see
+/// them, as Next.js pages do (`x-middleware-set-cookie`), without an internal header.
 #[derive(Debug, Clone, Default)]
-pub struct Cookies {
-    request: RequestCookies,
-}
+pub(crate) struct ProxyCookies(pub(crate) Arc<Vec<(String, String)>>);
 
-impl Cookies {
-    /// The cookie the request sent as `name`.
-    pub fn get(&self, name: &str) -> Option<&Cookie> {
-        self.request.get(name)
-    }
-
-    /// Every cookie the request sent.
-    pub fn get_all(&self) -> &[Cookie] {
-        self.request.get_all()
-    }
-
-    /// Whether the request sent `name`.
-    pub fn has(&self, name: &str) -> bool {
-        self.request.has(name)
-    }
-
-    /// Sets `name=value; Path=/` on the response.
-    pub fn set(&self, name: impl Into<String>, value: impl Into<String>) {
-        self.set_cookie(ResponseCookie::new(name, value));
-    }
-
-    /// Sets a cookie with its attributes on the response.
-    pub fn set_cookie(&self, cookie: ResponseCookie) {
-        let queued = crate::scope::with(|scope| scope.cookies.borrow_mut().push(cookie));
-        if queued.is_none() {
-            tracing::warn!("Cookies::set called outside a handler: the cookie is not sent");
+impl ProxyCookies {
+    /// The name and decoded value of each `Set-Cookie` line in `headers`; `None` when none.
+    pub(crate) fn from_set_cookie(headers: &HeaderMap) -> Option<ProxyCookies> {
+        let mut cookies = Vec::new();
+        for line in headers.get_all(SET_COOKIE) {
+            let Ok(line) = line.to_str() else { continue };
+            let pair = line.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                let value = percent_decode_str(value.trim()).decode_utf8_lossy();
+                cookies.push((name.trim().to_owned(), value.into_owned()));
+            }
         }
-    }
-
-    /// Deletes a cookie in the browser.
-    pub fn delete(&self, name: impl Into<String>) {
-        self.set_cookie(ResponseCookie::expired(name));
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Cookies {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Cookies {
-            request: RequestCookies::for_handler(&parts.headers, &parts.extensions),
-        })
+        (!cookies.is_empty()).then(|| ProxyCookies(Arc::new(cookies)))
     }
 }
 

@@ -4,11 +4,12 @@ use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 
+use axum::body::Body;
 use axum::response::IntoResponse;
 use http::header::{CONTENT_TYPE, LOCATION};
 use http::{HeaderValue, StatusCode};
 
-use crate::body::Body;
+use crate::redirect::{location, RedirectStatus};
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -18,8 +19,10 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// | --- | --- |
 /// | [`Error::bad_request`], [`Error::unauthorized`], [`Error::forbidden`], [`Error::conflict`], [`Error::payload_too_large`], [`Error::unsupported_media_type`], [`Error::unprocessable`], [`Error::new`] | that status, JSON body `{"error": message}` |
 /// | [`Error::not_found`] / [`not_found`](crate::not_found) | 404, empty body (Next.js's `notFound()`); add a JSON message with [`Error::with_message`] |
-/// | [`redirect`](crate::redirect), [`permanent_redirect`](crate::permanent_redirect) | 307 / 308 with `Location` exactly as given, empty body |
+/// | [`redirect`](crate::redirect), [`permanent_redirect`](crate::permanent_redirect) | 307 / 308 to the location, empty body |
 /// | `?` on any other error, [`Error::internal`] | 500, empty body; the error and its source chain are logged |
+///
+/// The status an error is made with is the status it answers: nothing is changed on the way.
 ///
 /// ```
 /// use arbor::prelude::*;
@@ -29,21 +32,23 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// }
 ///
 /// let err = parse_id("abc").unwrap_err();
-/// assert_eq!(err.status(), http::StatusCode::BAD_REQUEST);
+/// assert_eq!(err.status(), StatusCode::BAD_REQUEST);
 /// assert!(err.is_client_error());
+/// assert_eq!(Error::new(StatusCode::SERVICE_UNAVAILABLE, "down").status(), 503);
 /// ```
 pub struct Error {
     kind: Kind,
 }
 
 enum Kind {
-    Client {
+    /// An answer with this status and, if any, a JSON message.
+    Status {
         status: StatusCode,
         message: Option<Cow<'static, str>>,
     },
     Redirect {
-        status: StatusCode,
-        location: String,
+        status: RedirectStatus,
+        location: HeaderValue,
     },
     Internal(BoxError),
 }
@@ -52,15 +57,11 @@ enum Kind {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Any client error (4xx) with a JSON message. Other statuses are treated as 400.
+    /// An answer with `status` and the JSON body `{"error": message}`. Any status is kept as
+    /// given, a 503 as much as a 4xx.
     pub fn new(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
-        let status = if status.is_client_error() {
-            status
-        } else {
-            StatusCode::BAD_REQUEST
-        };
         Error {
-            kind: Kind::Client {
+            kind: Kind::Status {
                 status,
                 message: Some(message.into()),
             },
@@ -87,7 +88,7 @@ impl Error {
     /// `option.ok_or_else(Error::not_found)?` ends the handler with a 404.
     pub fn not_found() -> Self {
         Error {
-            kind: Kind::Client {
+            kind: Kind::Status {
                 status: StatusCode::NOT_FOUND,
                 message: None,
             },
@@ -127,19 +128,21 @@ impl Error {
         Self::internal(message.into())
     }
 
-    pub(crate) fn redirect(status: StatusCode, location: impl Into<String>) -> Self {
+    /// A redirect to `to` with `status`, ending the handler from any depth with `?`;
+    /// `Location` is written as every Arbor redirect writes it (see [`RedirectStatus`]).
+    pub fn redirect(to: &str, status: RedirectStatus) -> Self {
         Error {
             kind: Kind::Redirect {
                 status,
-                location: location.into(),
+                location: location(to),
             },
         }
     }
 
-    /// Sets the JSON message of a client error (`Error::not_found().with_message("no such comment")`).
-    /// Redirects and server errors keep their empty bodies.
+    /// Sets the JSON message (`Error::not_found().with_message("no such comment")`).
+    /// Redirects and internal errors keep their empty bodies.
     pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
-        if let Kind::Client { message: m, .. } = &mut self.kind {
+        if let Kind::Status { message: m, .. } = &mut self.kind {
             *m = Some(message.into());
         }
         self
@@ -148,30 +151,31 @@ impl Error {
     /// The status this error answers with.
     pub fn status(&self) -> StatusCode {
         match &self.kind {
-            Kind::Client { status, .. } | Kind::Redirect { status, .. } => *status,
+            Kind::Status { status, .. } => *status,
+            Kind::Redirect { status, .. } => status.status(),
             Kind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// A 4xx: the request was wrong.
     pub fn is_client_error(&self) -> bool {
-        matches!(self.kind, Kind::Client { .. })
+        self.status().is_client_error()
     }
 
-    /// A redirect made with [`redirect`](crate::redirect) or [`permanent_redirect`](crate::permanent_redirect).
+    /// A redirect made with [`redirect`](crate::redirect) or [`Error::redirect`].
     pub fn is_redirect(&self) -> bool {
         matches!(self.kind, Kind::Redirect { .. })
     }
 
-    /// A 500: something failed on the server.
+    /// A failure of the server's own: made from another error, or with [`Error::internal`].
     pub fn is_internal(&self) -> bool {
         matches!(self.kind, Kind::Internal(_))
     }
 
-    /// The message a client error sends, if any.
+    /// The message the error sends, if any.
     pub fn message(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Client { message, .. } => message.as_deref(),
+            Kind::Status { message, .. } => message.as_deref(),
             _ => None,
         }
     }
@@ -189,14 +193,14 @@ where
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            Kind::Client { status, message } => f
+            Kind::Status { status, message } => f
                 .debug_struct("Error")
                 .field("status", status)
                 .field("message", message)
                 .finish(),
             Kind::Redirect { status, location } => f
                 .debug_struct("Error")
-                .field("status", status)
+                .field("status", &status.status())
                 .field("location", location)
                 .finish(),
             Kind::Internal(source) => f.debug_tuple("Error").field(source).finish(),
@@ -207,11 +211,13 @@ impl fmt::Debug for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            Kind::Client { status, message } => match message {
+            Kind::Status { status, message } => match message {
                 Some(m) => write!(f, "{status}: {m}"),
                 None => write!(f, "{status}"),
             },
-            Kind::Redirect { status, location } => write!(f, "{status} to {location}"),
+            Kind::Redirect { status, location } => {
+                write!(f, "{} to {location:?}", status.status())
+            }
             Kind::Internal(source) => {
                 write!(f, "{source}")?;
                 let mut next = source.source();
@@ -224,10 +230,6 @@ impl fmt::Display for Error {
         }
     }
 }
-
-/// Marks the 500 of a failed handler, so that a failed middleware can answer as Next.js does.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Failed;
 
 /// A JSON error body: `{"error": message}`.
 pub(crate) fn json_error(status: StatusCode, message: &str) -> http::Response<Body> {
@@ -242,34 +244,26 @@ pub(crate) fn json_error(status: StatusCode, message: &str) -> http::Response<Bo
 
 impl IntoResponse for Error {
     fn into_response(self) -> axum::response::Response {
-        let status = self.status();
         match self.kind {
-            Kind::Client {
+            Kind::Status {
+                status,
                 message: Some(message),
-                ..
             } => json_error(status, &message),
-            Kind::Client { message: None, .. } => status.into_response(),
-            Kind::Redirect { location, .. } => {
-                let mut response = status.into_response();
-                match HeaderValue::try_from(location) {
-                    Ok(value) => {
-                        response.headers_mut().insert(LOCATION, value);
-                        response
-                    }
-                    Err(_) => {
-                        tracing::error!("redirect target is not a valid header value");
-                        StatusCode::INTERNAL_SERVER_ERROR.into_response()
-                    }
-                }
+            Kind::Status {
+                status,
+                message: None,
+            } => status.into_response(),
+            Kind::Redirect { status, location } => {
+                let mut response = status.status().into_response();
+                response.headers_mut().insert(LOCATION, location);
+                response
             }
             Kind::Internal(source) => {
                 let error = Error {
                     kind: Kind::Internal(source),
                 };
                 tracing::error!(error = %error, "handler failed");
-                let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                response.extensions_mut().insert(Failed);
-                response
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         }
     }

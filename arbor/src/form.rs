@@ -3,9 +3,8 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::body::Body;
+use crate::body::{invalid, is_length_limit, read_all, too_large, Body};
 use crate::error::Error;
-use crate::request::{body_too_large, invalid, is_length_limit, read_all};
 
 /// A file sent in a multipart form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +141,7 @@ pub(crate) fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8], what: &str) ->
 
 fn multipart_error(err: multer::Error) -> Error {
     if is_length_limit(&err) {
-        return body_too_large();
+        return too_large();
     }
     Error::bad_request(format!("invalid multipart body: {err}"))
 }

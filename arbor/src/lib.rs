@@ -30,7 +30,7 @@
 //! use super::Params; // generated from the folder names
 //!
 //! pub async fn GET(_req: Request, ctx: RouteContext<Params>) -> Result<Response> {
-//!     let id: i64 = ctx.params.id.parse().map_err(|_| Error::bad_request("id must be a number"))?;
+//!     let id: i64 = ctx.params.id.parse()?; // not a number: 400 naming `id`
 //!     Ok(Response::json(&serde_json::json!({ "id": id })))
 //! }
 //! ```
@@ -49,38 +49,45 @@
 //! What the server does on its own, as Next.js does: `HEAD` runs `GET` and drops the body;
 //! `OPTIONS` answers 204 with `Allow`; a method the file does not export answers 405 with
 //! `Allow`; a trailing slash or `//` redirects (308); unmatched URLs are 404. Handlers also
-//! take axum extractors (`Json<T>`, `Query<T>`, `State<S>`) and return anything that
-//! converts into a response.
+//! take axum extractors (`Query<T>`, `State<S>`, `HeaderMap`) and return anything that
+//! converts into a response (see [`handler`]).
+//!
+//! An [`App`] is a `tower::Service`: [`App::layer`] wraps it in tower layers (tower-http's
+//! CORS, timeouts, tracing...), `axum::Router::fallback_service(app)` mounts it inside axum,
+//! and [`App::fallback_service`] puts an existing service behind it. By default it logs each
+//! request, compresses for clients that ask, and limits request bodies ([`layers`]).
 
 #![warn(missing_docs)]
 
+mod answers;
+mod app;
 mod body;
 pub mod cache;
+mod context;
 pub mod cookies;
-mod dispatch;
 mod error;
 mod extract;
+mod flow;
 mod form;
+pub mod handler;
+pub mod layers;
 pub mod middleware;
-mod path;
+mod redirect;
 mod request;
 mod response;
 pub mod routing;
-mod scope;
 mod server;
 mod url;
 
+pub use app::{App, AppFuture, AppService, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT};
 pub use body::Body;
 pub use error::{Error, Result};
-pub use extract::{Form, Json, Query};
+pub use extract::{Form, Json, Query, RouteContext};
 pub use form::{FormData, FormFile, FormValue};
+pub use redirect::RedirectStatus;
 pub use request::{CookiesMut, Request};
-pub use response::{RedirectStatus, Response};
-pub use routing::{App, RouteContext};
-pub use server::{
-    init_tracing, serve, Server, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT,
-    DEFAULT_SHUTDOWN_TIMEOUT,
-};
+pub use response::Response;
+pub use server::{init_tracing, serve, Server, DEFAULT_SHUTDOWN_TIMEOUT};
 pub use url::{NextUrl, SearchParams};
 
 pub use arbor_macros::cache;
@@ -104,15 +111,16 @@ pub fn not_found() -> Error {
     Error::not_found()
 }
 
-/// Ends the handler with a 307 to `location`, written exactly as given (relative stays
-/// relative), like Next.js's `redirect()`: `return Err(redirect("/login"))`.
-pub fn redirect(location: impl Into<String>) -> Error {
-    Error::redirect(http::StatusCode::TEMPORARY_REDIRECT, location)
+/// Ends the handler with a 307 to `to`, like Next.js's `redirect()`:
+/// `return Err(redirect("/login"))`. `Location` is written as every redirect writes it (see
+/// [`RedirectStatus`]).
+pub fn redirect(to: &str) -> Error {
+    Error::redirect(to, RedirectStatus::Temporary)
 }
 
-/// Ends the handler with a 308 to `location`, like Next.js's `permanentRedirect()`.
-pub fn permanent_redirect(location: impl Into<String>) -> Error {
-    Error::redirect(http::StatusCode::PERMANENT_REDIRECT, location)
+/// Ends the handler with a 308 to `to`, like Next.js's `permanentRedirect()`.
+pub fn permanent_redirect(to: &str) -> Error {
+    Error::redirect(to, RedirectStatus::Permanent)
 }
 
 /// Declares `mod app`: the module tree `arbor-build` wrote to `src/app.rs` (every folder of
@@ -152,7 +160,15 @@ macro_rules! app {
     };
 }
 
+/// What the code `arbor-build` generates calls: not part of the documented API, and free to
+/// change between versions.
 #[doc(hidden)]
-pub mod __private {
+pub mod __codegen {
+    pub use crate::app::AppBuilder;
+    pub use crate::cache::{cache_key, memoize, SegmentConfig};
+    pub use crate::middleware::{CompiledCondition, CompiledMatcher};
+    pub use crate::routing::{
+        build_path, serialize_params, FromParams, ParamRef, Params, PathPart, Route,
+    };
     pub use serde;
 }

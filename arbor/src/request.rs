@@ -3,76 +3,21 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::FromRequestParts;
 use bytes::Bytes;
 use futures_util::{Stream, TryStreamExt};
-use http::header::{CONTENT_TYPE, COOKIE};
+use http::header::COOKIE;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, HeaderValue, Method, Uri, Version};
-use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
-use crate::body::{Body, BodySlot};
-use crate::cookies::RequestCookies;
+use crate::body::{self, Body};
+use crate::context::{Context, Matched, RenderProbe, Site};
+use crate::cookies::{ProxyCookies, RequestCookies};
 use crate::error::Error;
 use crate::form::FormData;
-use crate::routing::{FromParams, Matched};
+use crate::handler::{Argument, Reads, ViaArbor};
+use crate::routing::FromParams;
 use crate::url::NextUrl;
-
-/// What every request a server answers shares.
-#[derive(Debug)]
-pub(crate) struct Site {
-    /// The origin (`http://localhost:3000`) request URLs are built from: the server's
-    /// configured host and port, never the client's `Host` header.
-    pub(crate) origin: Box<str>,
-    /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
-    pub(crate) background: tokio_util::task::TaskTracker,
-}
-
-/// What the router hands a handler beside its `http::Request`: the body slot, the site, and
-/// the matched route. It lives in the handler's scope (see `scope.rs`) while the handler
-/// runs, where the extractors read it: an extension would cost three allocations a request.
-pub(crate) struct Routed {
-    pub(crate) slot: BodySlot,
-    pub(crate) site: Arc<Site>,
-    pub(crate) matched: Option<Matched>,
-    /// Added to the headers a handler's `Request` sees (not to static renders).
-    pub(crate) forwarded: Option<Forwarded>,
-    /// Present during a `DYNAMIC = Dynamic::Error` static render.
-    pub(crate) probe: Option<RenderProbe>,
-}
-
-/// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
-/// already did. Added where they are read: the handler's `Request`, and proxied rewrites.
-#[derive(Clone, Debug)]
-pub(crate) struct Forwarded {
-    pub(crate) peer: Option<HeaderValue>,
-    pub(crate) port: HeaderValue,
-}
-
-impl Forwarded {
-    pub(crate) fn add_to(&self, headers: &mut HeaderMap) {
-        use http::header::{HeaderName, HOST};
-        const FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
-        const HOST_: HeaderName = HeaderName::from_static("x-forwarded-host");
-        const PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
-        const PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
-        if let (Some(peer), false) = (&self.peer, headers.contains_key(FOR)) {
-            headers.insert(FOR, peer.clone());
-        }
-        if !headers.contains_key(HOST_) {
-            if let Some(host) = headers.get(HOST).cloned() {
-                headers.insert(HOST_, host);
-            }
-        }
-        if !headers.contains_key(PORT) {
-            headers.insert(PORT, self.port.clone());
-        }
-        if !headers.contains_key(PROTO) {
-            headers.insert(PROTO, HeaderValue::from_static("http"));
-        }
-    }
-}
 
 /// The first argument of a Next.js route handler (`NextRequest`): method, URL, headers,
 /// cookies and body.
@@ -103,23 +48,9 @@ pub struct Request {
     cookies: OnceLock<RequestCookies>,
     next_url: OnceLock<NextUrl>,
     probe: Option<RenderProbe>,
-    site: Option<Arc<Site>>,
+    site: Arc<Site>,
     matched: Option<Matched>,
-}
-
-/// Records what a static render under `DYNAMIC = Dynamic::Error` read of its request.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RenderProbe(pub(crate) Arc<std::sync::Mutex<Option<&'static str>>>);
-
-impl RenderProbe {
-    fn touch(&self, what: &'static str) {
-        let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        used.get_or_insert(what);
-    }
-
-    pub(crate) fn used(&self) -> Option<&'static str> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
+    proxy_cookies: Option<ProxyCookies>,
 }
 
 impl Request {
@@ -149,10 +80,7 @@ impl Request {
     pub fn next_url(&self) -> &NextUrl {
         self.touch("nextUrl");
         self.next_url.get_or_init(|| {
-            let origin = self
-                .site
-                .as_ref()
-                .map_or("http://localhost", |site| site.origin.as_ref());
+            let origin = &self.site.origin;
             let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
             NextUrl::parse(&format!("{origin}{target}"))
                 .or_else(|| NextUrl::parse(&format!("{origin}/")))
@@ -187,7 +115,7 @@ impl Request {
     pub fn cookies(&self) -> &RequestCookies {
         self.touch("cookies");
         self.cookies
-            .get_or_init(|| RequestCookies::for_handler(&self.headers, &self.extensions))
+            .get_or_init(|| RequestCookies::for_handler(&self.headers, self.proxy_cookies.as_ref()))
     }
 
     /// The cookies, to change what later readers of this request see (a middleware's job):
@@ -217,24 +145,19 @@ impl Request {
 
     /// Takes the body as it is, for large uploads. Later body reads find it empty.
     pub fn take_body(&mut self) -> Body {
+        self.touch("body");
         self.body.take().unwrap_or_else(Body::empty)
     }
 
-    /// The body as a stream of chunks, read as they arrive; past the body limit the stream
-    /// ends with a 413 error.
+    /// The body as a stream of chunks, read as they arrive; past the app's body limit the
+    /// stream ends with a 413 error.
     pub fn body_stream(&mut self) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
-        TryStreamExt::map_err(self.take_body().into_data_stream(), read_error)
+        TryStreamExt::map_err(self.take_body().into_data_stream(), body::read_error)
     }
 
-    /// Reads the whole body. Past the server's body limit: 413.
+    /// Reads the whole body. Past the app's body limit: 413. A second read finds it empty.
     pub async fn bytes(&mut self) -> Result<Bytes, Error> {
-        self.touch("body");
-        let Some(body) = self.body.take() else {
-            return Err(Error::internal_message(
-                "the request body was already read by another extractor",
-            ));
-        };
-        read_all(body).await
+        body::read_all(self.take_body()).await
     }
 
     /// Reads the body as UTF-8 text. Not UTF-8: 400.
@@ -249,7 +172,7 @@ impl Request {
     /// column 9`).
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
         let bytes = self.bytes().await?;
-        parse_json(&bytes)
+        body::parse_json(&bytes)
     }
 
     /// Reads a form (`application/x-www-form-urlencoded`, or the text fields of
@@ -313,111 +236,32 @@ impl Drop for CookiesMut<'_> {
     }
 }
 
-/// Reads a whole body: 413 past the limit, 400 when the client breaks off.
-pub(crate) async fn read_all(body: Body) -> Result<Bytes, Error> {
-    body.collect()
-        .await
-        .map(|collected| collected.to_bytes())
-        .map_err(read_error)
-}
+/// The request as its handler sees it: its own copy of the head (with the forwarded headers
+/// added), and the body.
+impl<S: Send + Sync> Argument<S, ViaArbor> for Request {
+    type Body = Reads;
 
-fn read_error(err: axum::Error) -> Error {
-    if is_length_limit(&err) {
-        body_too_large()
-    } else {
-        Error::bad_request(format!("the request body could not be read: {err}"))
-    }
-}
-
-/// 413: the body went past the server's limit while being read.
-pub(crate) fn body_too_large() -> Error {
-    Error::payload_too_large("the request body is larger than the server accepts")
-}
-
-/// A deserialisation error as a 400 naming what failed (`invalid JSON body at "text": ...`).
-pub(crate) fn invalid(
-    what: &str,
-    path: &serde_path_to_error::Path,
-    inner: impl std::fmt::Display,
-) -> Error {
-    let path = path.to_string();
-    if path == "." {
-        Error::bad_request(format!("invalid {what}: {inner}"))
-    } else {
-        Error::bad_request(format!("invalid {what} at {path:?}: {inner}"))
-    }
-}
-
-/// JSON into `T`, with the path of the field that failed and the position.
-pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|err| invalid("JSON body", err.path(), err.inner()))?;
-    deserializer
-        .end()
-        .map_err(|err| Error::bad_request(format!("invalid JSON body: {err}")))?;
-    Ok(value)
-}
-
-/// Whether the request says its body is JSON (`application/json`, `application/*+json`).
-pub(crate) fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let media = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
-}
-
-/// Whether the body limit is what broke off the read, anywhere in the error's chain.
-pub(crate) fn is_length_limit(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        next = e.source();
-    }
-    false
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Request {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(
+        parts: &mut Parts,
+        body: &mut Option<Body>,
+        cx: &Context,
+        _state: &S,
+    ) -> Result<Self, http::Response<Body>> {
         let mut headers = parts.headers.clone();
-        let routed = crate::scope::with(|scope| {
-            let routed = &scope.routed;
-            if let Some(forwarded) = &routed.forwarded {
-                forwarded.add_to(&mut headers);
-            }
-            (
-                routed.slot.take(),
-                routed.site.clone(),
-                routed.matched.clone(),
-                routed.probe.clone(),
-            )
-        });
-        let (body, site, matched, probe) = match routed {
-            Some((body, site, matched, probe)) => (body, Some(site), matched, probe),
-            None => (None, None, None, None),
-        };
+        cx.add_forwarded(&mut headers);
         Ok(Request {
             method: parts.method.clone(),
             uri: parts.uri.clone(),
             version: parts.version,
             headers,
             extensions: parts.extensions.clone(),
-            body,
+            body: body.take(),
             cookies: OnceLock::new(),
             next_url: OnceLock::new(),
-            probe,
-            site,
-            matched,
+            probe: cx.probe.clone(),
+            site: cx.site.clone(),
+            matched: cx.matched.clone(),
+            proxy_cookies: cx.proxy_cookies.clone(),
         })
     }
 }

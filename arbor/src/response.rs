@@ -5,52 +5,11 @@ use bytes::Bytes;
 use futures_util::Stream;
 use http::header::{CONTENT_TYPE, LOCATION};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
 use crate::body::Body;
 use crate::cookies::{ResponseCookie, ResponseCookies};
-use crate::middleware::Directive;
-
-/// What a `Location` cannot hold as is: controls, spaces and non-ASCII are percent-encoded.
-const LOCATION_UNSAFE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
-
-/// The statuses a redirect can have: anything else does not compile.
-///
-/// ```
-/// use arbor::prelude::*;
-///
-/// let response = Response::redirect_with("/login", RedirectStatus::SeeOther);
-/// assert_eq!(response.status(), StatusCode::SEE_OTHER);
-/// assert_eq!(RedirectStatus::default(), RedirectStatus::Temporary);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RedirectStatus {
-    /// 301 Moved Permanently (clients may turn POST into GET).
-    MovedPermanently,
-    /// 302 Found (clients may turn POST into GET).
-    Found,
-    /// 303 See Other: the client follows with a GET.
-    SeeOther,
-    /// 307 Temporary Redirect, the default: method and body are kept.
-    #[default]
-    Temporary,
-    /// 308 Permanent Redirect: method and body are kept.
-    Permanent,
-}
-
-impl RedirectStatus {
-    /// The status code.
-    pub fn status(self) -> StatusCode {
-        match self {
-            RedirectStatus::MovedPermanently => StatusCode::MOVED_PERMANENTLY,
-            RedirectStatus::Found => StatusCode::FOUND,
-            RedirectStatus::SeeOther => StatusCode::SEE_OTHER,
-            RedirectStatus::Temporary => StatusCode::TEMPORARY_REDIRECT,
-            RedirectStatus::Permanent => StatusCode::PERMANENT_REDIRECT,
-        }
-    }
-}
+use crate::redirect::{location, RedirectStatus};
 
 /// An HTTP response (`Response` / `NextResponse`), with the constructors Next.js handlers use.
 ///
@@ -65,7 +24,7 @@ impl RedirectStatus {
 /// ```
 ///
 /// Handlers may also return anything axum can turn into a response (`&'static str`,
-/// `(StatusCode, String)`, `axum::Json<T>`...).
+/// `(StatusCode, String)`, `Json<T>`...).
 #[derive(Debug)]
 pub struct Response {
     inner: http::Response<Body>,
@@ -125,9 +84,10 @@ impl Response {
         Self::new(Body::from_stream(stream))
     }
 
-    /// A redirect with `Location` exactly as given, relative or absolute: 307 (`NextResponse.redirect(url)`).
-    pub fn redirect(location: &str) -> Self {
-        Self::redirect_with(location, RedirectStatus::Temporary)
+    /// A 307 redirect (`NextResponse.redirect(url)`); `Location` is written as
+    /// [`RedirectStatus`] says.
+    pub fn redirect(to: &str) -> Self {
+        Self::redirect_with(to, RedirectStatus::Temporary)
     }
 
     /// A redirect with one of the redirect statuses (`NextResponse.redirect(url, 308)`).
@@ -139,54 +99,10 @@ impl Response {
     /// assert_eq!(moved.status(), StatusCode::PERMANENT_REDIRECT);
     /// assert_eq!(moved.headers()["location"], "/comments");
     /// ```
-    pub fn redirect_with(location: &str, status: RedirectStatus) -> Self {
-        let encoded = utf8_percent_encode(location, LOCATION_UNSAFE).to_string();
+    pub fn redirect_with(to: &str, status: RedirectStatus) -> Self {
         let mut response = Self::empty().with_status(status.status());
-        if let Ok(value) = HeaderValue::try_from(encoded) {
-            response.headers_mut().insert(LOCATION, value);
-        }
+        response.headers_mut().insert(LOCATION, location(to));
         response
-    }
-
-    /// From a middleware: continue to the route (`NextResponse.next()`). Headers and cookies
-    /// set on it reach the client (and its headers the handler's request); a header the
-    /// handler also sets keeps the middleware's value, except `Set-Cookie` and `Vary`, which
-    /// add up. A route handler must not return it.
-    pub fn next() -> Self {
-        Self::empty().with_directive(Directive::Next {
-            request_headers: None,
-        })
-    }
-
-    /// From a middleware: continue to the route with these request headers instead of the
-    /// received ones (`NextResponse.next({ request: { headers } })`).
-    pub fn next_with_request_headers(headers: HeaderMap) -> Self {
-        Self::empty().with_directive(Directive::Next {
-            request_headers: Some(headers),
-        })
-    }
-
-    /// From a middleware: serve `url` instead, the client's URL unchanged
-    /// (`NextResponse.rewrite(url)`). A path or a URL of this server's origin is served by its
-    /// route, method and body kept; a URL of another origin is proxied.
-    pub fn rewrite(url: &str) -> Self {
-        Self::empty().with_directive(Directive::Rewrite {
-            url: url.to_owned(),
-            request_headers: None,
-        })
-    }
-
-    /// [`Response::rewrite`] with these request headers instead of the received ones.
-    pub fn rewrite_with_request_headers(url: &str, headers: HeaderMap) -> Self {
-        Self::empty().with_directive(Directive::Rewrite {
-            url: url.to_owned(),
-            request_headers: Some(headers),
-        })
-    }
-
-    fn with_directive(mut self, directive: Directive) -> Self {
-        self.inner.extensions_mut().insert(directive);
-        self
     }
 
     /// Sets the status.
@@ -197,23 +113,13 @@ impl Response {
 
     /// Sets a header, replacing any value it had. An invalid name or value is logged and skipped.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => {
-                self.inner.headers_mut().insert(name, value);
-            }
-            _ => tracing::error!(header = name, "invalid response header skipped"),
-        }
+        set_header(self.inner.headers_mut(), name, value, false);
         self
     }
 
     /// Adds a header line, keeping the ones already there (several `Set-Cookie` lines).
     pub fn append_header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => {
-                self.inner.headers_mut().append(name, value);
-            }
-            _ => tracing::error!(header = name, "invalid response header skipped"),
-        }
+        set_header(self.inner.headers_mut(), name, value, true);
         self
     }
 
@@ -238,7 +144,6 @@ impl Response {
     ///
     /// ```
     /// use arbor::prelude::*;
-    /// use arbor::cookies::ResponseCookie;
     ///
     /// let mut response = Response::json(&serde_json::json!({ "ok": true }));
     /// response.cookies_mut().set("visited", "yes").delete("old");
@@ -276,6 +181,20 @@ impl Response {
     /// The underlying `http::Response`.
     pub fn into_inner(self) -> http::Response<Body> {
         self.inner
+    }
+}
+
+/// Sets (or appends) a header given as text; an invalid name or value is logged and skipped,
+/// so a builder chain never fails halfway.
+pub(crate) fn set_header(headers: &mut HeaderMap, name: &str, value: &str, append: bool) {
+    match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+        (Ok(name), Ok(value)) if append => {
+            headers.append(name, value);
+        }
+        (Ok(name), Ok(value)) => {
+            headers.insert(name, value);
+        }
+        _ => tracing::error!(header = name, "invalid response header skipped"),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// The URL of a request, as Next.js's `NextURL` gives it.
 ///
 /// The origin is the server's (`http://localhost:3000`, loopback hosts written `localhost`);
@@ -204,5 +206,47 @@ impl fmt::Display for SearchParams {
             serializer.append_pair(k, v);
         }
         f.write_str(&serializer.finish())
+    }
+}
+
+/// What a path segment keeps as is: letters, digits and `-._~` (RFC 3986's unreserved
+/// characters). Everything else is percent-encoded, with upper-case hex.
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The one spelling of a request path that names a cached entry: each segment decoded and
+/// encoded again the way `build_path` encodes, so `/a%7e`, `/a~` and `/a%7E` are one path,
+/// and `/caf%c3%a9` is `/caf%C3%A9`. An encoded slash stays inside its segment. A segment
+/// that does not decode is kept as sent.
+pub(crate) fn canonical_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        match percent_decode_str(segment).decode_utf8() {
+            Ok(decoded) => out.extend(utf8_percent_encode(&decoded, PATH_SEGMENT)),
+            Err(_) => out.push_str(segment),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_paths() {
+        assert_eq!(canonical_path("/a%7e"), "/a~");
+        assert_eq!(canonical_path("/a%7E/b"), "/a~/b");
+        assert_eq!(canonical_path("/caf%c3%a9"), "/caf%C3%A9");
+        assert_eq!(canonical_path("/a%2Fb/c"), "/a%2Fb/c");
+        assert_eq!(canonical_path("/items/b%20c"), "/items/b%20c");
+        assert_eq!(canonical_path("/"), "/");
+        assert_eq!(canonical_path("/x%FF"), "/x%FF");
     }
 }

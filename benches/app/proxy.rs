@@ -1,10 +1,9 @@
-use arbor::middleware::{Config, Matcher};
-use arbor::prelude::*;
+use arbor::middleware::{Config, Matcher, Next};
 
 pub const CONFIG: Config = Config {
     matcher: &[Matcher::new("/about/:path*")],
 };
 
-pub async fn proxy() -> Response {
-    Response::next().with_header("x-mw", "1")
+pub async fn proxy() -> Next {
+    Next::new().with_header("x-mw", "1")
 }

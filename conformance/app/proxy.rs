@@ -1,7 +1,7 @@
 //! `proxy.ts` of the reference app: redirects, rewrites (internal and to the loopback
 //! upstream), direct answers, request-header injection, and response headers and cookies.
 
-use arbor::middleware::{Config, Has, Matcher};
+use arbor::middleware::{Config, Has, Matcher, Next, Outcome, Rewrite};
 use arbor::prelude::*;
 
 pub const CONFIG: Config = Config {
@@ -28,38 +28,39 @@ fn url(req: &Request, path_and_query: &str) -> String {
     url.href()
 }
 
-pub async fn proxy(req: Request) -> Result<Response> {
+pub async fn proxy(req: Request) -> Result<Outcome> {
     let pathname = req.next_url().pathname().to_owned();
 
     // 1. Redirects
     if pathname == "/old-comments" {
-        return Ok(Response::redirect(&url(&req, "/comments")));
+        return Ok(Response::redirect(&url(&req, "/comments")).into());
     }
     if pathname == "/mw/moved" {
         return Ok(Response::redirect_with(
             &url(&req, "/comments?from=mw"),
             RedirectStatus::Permanent,
-        ));
+        )
+        .into());
     }
 
     // 2. Rewrites (the URL in the browser stays the same)
     if pathname == "/mw/rewrite" {
-        return Ok(Response::rewrite(&url(&req, "/mw-target?rewritten=1")));
+        return Ok(Rewrite::to(url(&req, "/mw-target?rewritten=1")).into());
     }
     if pathname == "/mw/rewrite-missing" {
-        return Ok(Response::rewrite(&url(&req, "/does-not-exist")));
+        return Ok(Rewrite::to(url(&req, "/does-not-exist")).into());
     }
     if pathname == "/mw/rewrite-external" {
         let upstream = crate::upstream_url();
-        return Ok(Response::rewrite(&format!("{upstream}/upstream-path?via=proxy")));
+        return Ok(Rewrite::to(format!("{upstream}/upstream-path?via=proxy")).into());
     }
     if pathname == "/mw/rewrite-with-header" {
         let mut headers = req.headers().clone();
         headers.insert("x-from-mw", "rewrite".parse()?);
-        return Ok(
-            Response::rewrite_with_request_headers(&url(&req, "/mw-target"), headers)
-                .with_header("x-mw-response", "rewrite"),
-        );
+        return Ok(Rewrite::to(url(&req, "/mw-target"))
+            .with_request_headers(headers)
+            .with_header("x-mw-response", "rewrite")
+            .into());
     }
 
     // 3. Direct responses
@@ -69,14 +70,17 @@ pub async fn proxy(req: Request) -> Result<Response> {
                 "success": false,
                 "message": "authentication failed",
             }))
-            .with_status(StatusCode::UNAUTHORIZED));
+            .with_status(StatusCode::UNAUTHORIZED)
+            .into());
         }
         let mut headers = req.headers().clone();
         headers.insert("x-from-mw", "authenticated".parse()?);
-        return Ok(Response::next_with_request_headers(headers));
+        return Ok(Next::with_request_headers(headers).into());
     }
     if pathname == "/mw/direct-text" {
-        return Ok(Response::text("hello from proxy").with_header("x-direct", "1"));
+        return Ok(Response::text("hello from proxy")
+            .with_header("x-direct", "1")
+            .into());
     }
     if pathname == "/mw/throw" {
         return Err(Error::internal_message("boom from proxy"));
@@ -87,21 +91,21 @@ pub async fn proxy(req: Request) -> Result<Response> {
         let mut headers = req.headers().clone();
         headers.insert("x-from-mw", "injected".parse()?);
         headers.remove("x-remove-me");
-        let mut res = Response::next_with_request_headers(headers)
+        let mut next = Next::with_request_headers(headers)
             .with_header("x-mw-response", "headers")
             // The handler sets it too: the proxy's value wins.
             .with_header("x-conflict", "from-proxy");
-        res.cookies_mut().set("from-proxy", "p1");
-        return Ok(res);
+        next.cookies_mut().set("from-proxy", "p1");
+        return Ok(next.into());
     }
 
     // 5. A response header and a cookie on /comments/*
     if pathname.starts_with("/comments") {
-        let mut res = Response::next().with_header("x-mw", "comments");
-        res.cookies_mut().set("mw-cookie", "1");
-        return Ok(res);
+        let mut next = Next::new().with_header("x-mw", "comments");
+        next.cookies_mut().set("mw-cookie", "1");
+        return Ok(next.into());
     }
 
     // Everything else that matched: mark that the proxy ran.
-    Ok(Response::next().with_header("x-mw-ran", &pathname))
+    Ok(Next::new().with_header("x-mw-ran", &pathname).into())
 }

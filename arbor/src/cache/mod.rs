@@ -16,6 +16,7 @@
 //! regeneration runs. [`revalidate_path`] and [`revalidate_tag`] invalidate on demand, from any
 //! handler. Other methods of the file are never cached and run with the real request.
 
+mod scope;
 mod store;
 
 use std::collections::HashSet;
@@ -27,6 +28,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub use store::{CacheEntry, CacheStore, MemoryStore, StoreError, TagMarks};
+
+use crate::url::canonical_path;
 
 /// `export const dynamic`: whether and how GET is rendered statically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,9 +97,24 @@ impl SegmentConfig {
 /// `expireTime`: a year). Past it, a read waits for a fresh render.
 pub(crate) const EXPIRE_SECONDS: u64 = 31_536_000;
 
-/// The implicit tag of a path, as `revalidate_path` marks it.
+/// Next.js's `Cache-Control` for a cached route (`getCacheControlHeader`): `s-maxage` of the
+/// revalidate time (a year when never), and `stale-while-revalidate` for the rest of the
+/// expire time when there is some left.
+pub(crate) fn cache_control(revalidate: Option<u64>) -> String {
+    match revalidate {
+        Some(seconds) if seconds < EXPIRE_SECONDS => format!(
+            "s-maxage={seconds}, stale-while-revalidate={}",
+            EXPIRE_SECONDS - seconds
+        ),
+        Some(seconds) => format!("s-maxage={seconds}"),
+        None => format!("s-maxage={EXPIRE_SECONDS}"),
+    }
+}
+
+/// The implicit tag of a path, as `revalidate_path` marks it: one tag for every spelling of
+/// the path (`/caf%c3%a9`, `/caf%C3%A9` and `/café` are one path).
 pub(crate) fn path_tag(path: &str) -> String {
-    format!("_N_T_{path}")
+    format!("_N_T_{}", canonical_path(path))
 }
 
 /// Microseconds since the Unix epoch: fine enough that an entry rendered right after a
@@ -183,12 +201,15 @@ impl Drop for Claim {
     }
 }
 
+pub(crate) use scope::Entered;
+
 fn current() -> Option<Arc<Cache>> {
-    crate::scope::with(|scope| scope.cache.clone())
+    scope::current()
 }
 
 /// Invalidates the cached response of a route path (`revalidatePath`): the next request
-/// renders it afresh (`x-nextjs-cache: MISS`), then it is cached again.
+/// renders it afresh (`x-nextjs-cache: MISS`), then it is cached again. The path may be
+/// written decoded (`/café`) or encoded in any case (`/caf%c3%a9`): it names one entry.
 ///
 /// ```
 /// use arbor::prelude::*;
@@ -334,6 +355,21 @@ mod tests {
             revalidate,
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         }
+    }
+
+    #[test]
+    fn cache_control_as_next_writes_it() {
+        assert_eq!(
+            cache_control(Some(2)),
+            "s-maxage=2, stale-while-revalidate=31535998"
+        );
+        assert_eq!(cache_control(None), "s-maxage=31536000");
+        // A revalidate time of a year or more leaves no stale time (and no underflow).
+        assert_eq!(cache_control(Some(EXPIRE_SECONDS)), "s-maxage=31536000");
+        assert_eq!(
+            cache_control(Some(u64::from(u32::MAX))),
+            "s-maxage=4294967295"
+        );
     }
 
     #[tokio::test]

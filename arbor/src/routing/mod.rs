@@ -1,24 +1,21 @@
-//! Routes and the app that holds them. `arbor-build` generates the calls into this module;
-//! users meet it through `app::router()`, [`App::with_state`] and [`RouteContext`].
+//! Routes: the methods a route file can export, the route manifest (`app::ROUTES`), the
+//! parameters of dynamic segments, and the route tree that finds a path's route.
 
-mod params;
+pub(crate) mod params;
 pub(crate) mod tree;
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum::handler::Handler;
 use futures_util::future::BoxFuture;
 
-use crate::body::Body;
 use crate::cache::SegmentConfig;
-use crate::middleware::CompiledMatcher;
+use crate::handler::{Handler, Slot};
 
-pub(crate) use params::Matched;
-pub use params::{
-    build_path, serialize_params, FromParams, NoParams, ParamRef, Params, PathPart, RouteContext,
-};
+pub use crate::extract::RouteContext;
+#[doc(hidden)]
+pub use params::{build_path, serialize_params, FromParams, ParamRef, Params, PathPart};
+pub use params::{NoParams, Param};
 
 /// A method a route file can export a handler for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,7 +75,7 @@ impl Method {
         })
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -103,66 +100,9 @@ pub struct RouteInfo {
 /// A route's `generate_static_params`, turned into the paths it names.
 pub(crate) type StaticPaths = Arc<dyn Fn() -> BoxFuture<'static, Vec<String>> + Send + Sync>;
 
-pub(crate) type BoxHandler =
-    Arc<dyn Fn(http::Request<Body>) -> BoxFuture<'static, axum::response::Response> + Send + Sync>;
-
-/// A handler waiting for the app state.
-pub(crate) trait PendingHandler<S>: Send {
-    fn with_state(self: Box<Self>, state: S) -> BoxHandler;
-}
-
-struct Pending<H, T> {
-    handler: H,
-    _args: PhantomData<fn() -> T>,
-}
-
-impl<H, T, S> PendingHandler<S> for Pending<H, T>
-where
-    H: Handler<T, S>,
-    S: Clone + Send + Sync + 'static,
-    T: 'static,
-{
-    fn with_state(self: Box<Self>, state: S) -> BoxHandler {
-        let handler = self.handler;
-        Arc::new(move |req| Box::pin(handler.clone().call(req, state.clone())))
-    }
-}
-
-pub(crate) enum Slot<S> {
-    Pending(Box<dyn PendingHandler<S>>),
-    Ready(BoxHandler),
-}
-
-impl<S: Clone + Send + Sync + 'static> Slot<S> {
-    fn new<H, T>(handler: H) -> Self
-    where
-        H: Handler<T, S>,
-        T: 'static,
-    {
-        Slot::Pending(Box::new(Pending {
-            handler,
-            _args: PhantomData,
-        }))
-    }
-
-    fn with_state<S2>(self, state: &S) -> Slot<S2> {
-        match self {
-            Slot::Pending(p) => Slot::Ready(p.with_state(state.clone())),
-            Slot::Ready(h) => Slot::Ready(h),
-        }
-    }
-
-    pub(crate) fn ready(self, state: &S) -> BoxHandler {
-        match self {
-            Slot::Pending(p) => p.with_state(state.clone()),
-            Slot::Ready(h) => h,
-        }
-    }
-}
-
-/// One route: a URL pattern and the handler of each method its file exports.
-///
-/// `arbor-build` generates these from `route.rs` files; they can also be built by hand.
+/// One route: a URL pattern and the handler of each method its file exports. `arbor-build`
+/// generates these from `route.rs` files.
+#[doc(hidden)]
 pub struct Route<S = ()> {
     pub(crate) pattern: &'static str,
     pub(crate) file: &'static str,
@@ -205,7 +145,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
         self
     }
 
-    /// Answers `method` with `handler`: any axum handler, such as
+    /// Answers `method` with `handler`, such as
     /// `async fn(Request, RouteContext<Params>) -> Result<Response>`.
     pub fn handler<H, T>(mut self, method: Method, handler: H) -> Self
     where
@@ -224,116 +164,27 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             .collect()
     }
 
-    fn with_state<S2>(self, state: &S) -> Route<S2> {
+    pub(crate) fn with_state<S2>(&self, state: &S) -> Route<S2> {
         Route {
             pattern: self.pattern,
             file: self.file,
-            handlers: self.handlers.map(|h| h.map(|h| h.with_state(state))),
+            handlers: std::array::from_fn(|i| {
+                self.handlers[i].as_ref().map(|h| h.with_state(state))
+            }),
             config: self.config,
-            static_paths: self.static_paths,
+            static_paths: self.static_paths.clone(),
         }
     }
 }
 
-/// The routes of an app, its not-found handler, and the state its handlers share.
-///
-/// `app::router()` (generated from `app/`) returns one; serve it with [`crate::serve`]:
-///
-/// ```no_run
-/// # #[derive(Clone)] struct Db;
-/// # mod app { pub fn router<S: Clone + Send + Sync + 'static>() -> arbor::App<S> { arbor::App::new() } }
-/// # async fn run() -> std::io::Result<()> {
-/// let app = app::router().with_state(Db);
-/// arbor::serve(app).await
-/// # }
-/// ```
-pub struct App<S = ()> {
-    pub(crate) routes: Vec<Route<S>>,
-    pub(crate) not_found: Option<Slot<S>>,
-    pub(crate) middleware: Option<(Slot<S>, Option<&'static [CompiledMatcher]>)>,
-}
-
-impl<S: Clone + Send + Sync + 'static> Default for App<S> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S: Clone + Send + Sync + 'static> App<S> {
-    /// An app with no routes: every URL is 404.
-    pub fn new() -> Self {
-        App {
-            routes: Vec::new(),
-            not_found: None,
-            middleware: None,
+impl<S> Clone for Route<S> {
+    fn clone(&self) -> Self {
+        Route {
+            pattern: self.pattern,
+            file: self.file,
+            handlers: self.handlers.clone(),
+            config: self.config,
+            static_paths: self.static_paths.clone(),
         }
-    }
-
-    /// Adds a route.
-    pub fn route(mut self, route: Route<S>) -> Self {
-        self.routes.push(route);
-        self
-    }
-
-    /// Answers URLs no route matches with `handler` (`app/not-found.rs`). Its response is
-    /// sent with status 404 unless it chose another error status.
-    pub fn not_found<H, T>(mut self, handler: H) -> Self
-    where
-        H: Handler<T, S>,
-        T: 'static,
-    {
-        self.not_found = Some(Slot::new(handler));
-        self
-    }
-
-    /// Runs `handler` before the routes for the requests `matcher` selects (every request when
-    /// `None`): the root `middleware.rs` / `proxy.rs`, whose matcher `arbor-build` compiled.
-    pub fn middleware<H, T>(
-        mut self,
-        handler: H,
-        matcher: Option<&'static [CompiledMatcher]>,
-    ) -> Self
-    where
-        H: Handler<T, S>,
-        T: 'static,
-    {
-        self.middleware = Some((Slot::new(handler), matcher));
-        self
-    }
-
-    /// Gives the handlers their state (a database pool, a client, a config), which they read
-    /// with axum's `State<T>` extractor, type-checked, without globals.
-    pub fn with_state<S2>(self, state: S) -> App<S2> {
-        App {
-            routes: self
-                .routes
-                .into_iter()
-                .map(|r| r.with_state(&state))
-                .collect(),
-            not_found: self.not_found.map(|h| h.with_state(&state)),
-            middleware: self
-                .middleware
-                .map(|(h, matcher)| (h.with_state(&state), matcher)),
-        }
-    }
-
-    /// The URL pattern of every route, in registration order.
-    pub fn patterns(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.routes.iter().map(|r| r.pattern)
-    }
-}
-
-impl<S> fmt::Debug for App<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("App")
-            .field(
-                "routes",
-                &self
-                    .routes
-                    .iter()
-                    .map(|r| (r.pattern, r.file))
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
     }
 }

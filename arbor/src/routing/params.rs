@@ -1,12 +1,15 @@
 //! Route parameters: decoded from the matched path, handed to handlers as typed `Params`.
 
-use axum::extract::FromRequestParts;
-use http::request::Parts;
-use percent_encoding::percent_decode_str;
+use std::fmt;
+use std::ops::Deref;
+use std::str::FromStr;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use serde::{Serialize, Serializer};
 
 use super::tree::Raw;
 use crate::error::Error;
+use crate::url::PATH_SEGMENT;
 
 /// One decoded parameter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +21,8 @@ pub(crate) enum Value {
 
 /// The decoded parameters of a matched route, by position in its pattern.
 ///
-/// Generated `Params` structs read from it; handlers use [`RouteContext`] instead.
+/// Generated `Params` structs read from it; handlers use
+/// [`RouteContext`](crate::RouteContext) instead.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
     values: Vec<Value>,
@@ -102,17 +106,11 @@ pub enum PathPart<'a> {
 
 /// A URL path from its parts, each parameter segment percent-encoded.
 pub fn build_path(parts: &[PathPart<'_>]) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    const SEGMENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
     let mut path = String::new();
     let mut push = |segment: &str, encode: bool| {
         path.push('/');
         if encode {
-            path.extend(utf8_percent_encode(segment, SEGMENT));
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
         } else {
             path.push_str(segment);
         }
@@ -204,69 +202,161 @@ pub fn serialize_params<S: Serializer>(
     map.end()
 }
 
-/// What the router found for this request, in the handler's scope.
-#[derive(Debug, Clone)]
-pub(crate) struct Matched {
-    pub(crate) pattern: &'static str,
-    pub(crate) params: Params,
-}
-
-/// The second argument of a Next.js route handler: `context.params`, typed.
+/// One `[param]` segment of the URL, percent-decoded, which knows its name: [`Param::parse`]
+/// reads it as any type and answers 400 naming the parameter when it does not parse, so a
+/// route needs no `map_err` for a bad id.
 ///
-/// `P` is the `Params` struct `arbor-build` generates beside each route from its folder
-/// names: `[id]` is a `String`, `[...slug]` a `Vec<String>`, `[[...slug]]` an
-/// `Option<Vec<String>>` (`None` when the URL stops before it). Values are percent-decoded.
+/// It reads like the `String` it holds: `&param` is a `&str`, it compares with strings,
+/// prints and serialises as its value.
 ///
-/// ```ignore
-/// // app/comments/[id]/route.rs
-/// use arbor::prelude::*;
-/// use super::Params;
-///
-/// pub async fn GET(_req: Request, ctx: RouteContext<Params>) -> Result<Response> {
-///     let id: i64 = ctx.params.id.parse().map_err(|_| Error::bad_request("id must be a number"))?;
-///     Ok(Response::json(&serde_json::json!({ "id": id })))
-/// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteContext<P = NoParams> {
-    /// The route's parameters.
-    pub params: P,
+/// use arbor::routing::Param;
+///
+/// let id = Param::new("id", "42".to_owned());
+/// let number: i64 = id.parse()?;
+/// assert_eq!(number, 42);
+/// assert_eq!(id, "42");
+///
+/// let err = Param::new("id", "abc".to_owned()).parse::<i64>().unwrap_err();
+/// assert_eq!(err.status(), 400);
+/// assert_eq!(
+///     err.message(),
+///     Some("invalid `id` in the URL (\"abc\"): invalid digit found in string")
+/// );
+/// # Ok::<(), arbor::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Param {
+    name: &'static str,
+    value: String,
 }
 
-impl Matched {
-    /// The typed parameters, checked against the route that matched.
-    pub(crate) fn to_params<P: FromParams>(&self) -> Result<P, Error> {
-        if !P::PATTERN.is_empty() && P::PATTERN != self.pattern {
-            return Err(Error::internal_message(format!(
-                "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
-                self.pattern,
-                P::PATTERN
-            )));
-        }
-        Ok(P::from_params(&self.params))
+impl Param {
+    /// The segment of the folder `[name]`, decoded. The router makes these.
+    pub fn new(name: &'static str, value: String) -> Self {
+        Param { name, value }
+    }
+
+    /// The folder's name (`id` for `[id]`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The decoded value.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// The decoded value, owned.
+    pub fn into_string(self) -> String {
+        self.value
+    }
+
+    /// The value read as `T` (`i64`, a `Uuid`, an enum with `FromStr`...). When it does not
+    /// parse: 400 `{"error": "invalid `id` in the URL ("abc"): <why>"}`.
+    pub fn parse<T>(&self) -> Result<T, Error>
+    where
+        T: FromStr,
+        T::Err: fmt::Display,
+    {
+        self.value.parse().map_err(|err: T::Err| {
+            let what = match self.name {
+                "" => "URL parameter".to_owned(),
+                name => format!("`{name}` in the URL"),
+            };
+            Error::bad_request(format!("invalid {what} ({:?}): {err}", self.value))
+        })
     }
 }
 
-impl<P, S> FromRequestParts<S> for RouteContext<P>
-where
-    P: FromParams + Send,
-    S: Send + Sync,
-{
-    type Rejection = Error;
+impl Deref for Param {
+    type Target = str;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let params = crate::scope::with(|scope| {
-            scope
-                .routed
-                .matched
-                .as_ref()
-                .map(|matched| matched.to_params())
-        });
-        let Some(params) = params.flatten() else {
-            return Err(Error::internal_message(
-                "RouteContext used outside a route matched by the arbor router",
-            ));
-        };
-        Ok(RouteContext { params: params? })
+    fn deref(&self) -> &str {
+        &self.value
+    }
+}
+
+impl AsRef<str> for Param {
+    fn as_ref(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+impl fmt::Debug for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.value, f)
+    }
+}
+
+/// Two parameters are equal when their values are.
+impl PartialEq for Param {
+    fn eq(&self, other: &Param) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for Param {}
+
+impl std::hash::Hash for Param {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl PartialEq<str> for Param {
+    fn eq(&self, other: &str) -> bool {
+        self.value == other
+    }
+}
+
+impl PartialEq<&str> for Param {
+    fn eq(&self, other: &&str) -> bool {
+        self.value == *other
+    }
+}
+
+impl PartialEq<String> for Param {
+    fn eq(&self, other: &String) -> bool {
+        &self.value == other
+    }
+}
+
+/// A value of your own, such as a parameter set `generate_static_params` returns
+/// (`Params { id: "a".into() }`).
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Param::new("", value.to_owned())
+    }
+}
+
+/// A value of your own, such as a parameter set `generate_static_params` returns.
+impl From<String> for Param {
+    fn from(value: String) -> Self {
+        Param::new("", value)
+    }
+}
+
+impl From<Param> for String {
+    fn from(param: Param) -> String {
+        param.value
+    }
+}
+
+impl Serialize for Param {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.value)
+    }
+}
+
+impl<'a> From<&'a Param> for ParamRef<'a> {
+    fn from(value: &'a Param) -> Self {
+        ParamRef::One(&value.value)
     }
 }

@@ -29,7 +29,7 @@ pub async fn start() -> TestServer {
     TestServer::serve(app()).await
 }
 
-/// Serves the test app after `configure` adjusts the server.
-pub async fn start_with(configure: impl FnOnce(arbor::Server) -> arbor::Server) -> TestServer {
-    TestServer::serve_with(app(), configure).await
+/// Serves the test app after `configure` adjusts its settings.
+pub async fn start_with(configure: impl FnOnce(arbor::App) -> arbor::App) -> TestServer {
+    TestServer::serve(configure(app())).await
 }

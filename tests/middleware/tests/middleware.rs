@@ -205,10 +205,8 @@ async fn external_rewrite_proxies_method_body_and_forwarded_headers() {
 
 #[tokio::test]
 async fn failing_upstreams_are_502_and_504() {
-    let server = TestServer::serve_with(arbor_middleware_tests::app::router(), |s| {
-        s.proxy_timeout(Duration::from_millis(200))
-    })
-    .await;
+    let app = arbor_middleware_tests::app::router().proxy_timeout(Duration::from_millis(200));
+    let server = TestServer::serve(app).await;
     // Nothing listens on the discard port of loopback.
     let reply = server
         .send(
@@ -259,8 +257,7 @@ async fn body_is_read_by_both_and_limited() {
     let reply = server.send("POST", "/body", &[], "hello").await;
     assert_eq!(reply.text(), "hello");
     assert_eq!(reply.header("x-mw-saw-body"), "hello");
-    let small =
-        TestServer::serve_with(arbor_middleware_tests::app::router(), |s| s.body_limit(8)).await;
+    let small = TestServer::serve(arbor_middleware_tests::app::router().body_limit(8)).await;
     let reply = small
         .send("POST", "/body", &[], "far more than eight bytes")
         .await;
@@ -302,17 +299,18 @@ async fn shutdown_waits_for_wait_until_work() {
 
 #[tokio::test]
 async fn without_a_matcher_the_middleware_runs_for_every_request() {
+    use arbor::__codegen::{AppBuilder, Route};
+    use arbor::middleware::Next;
     use arbor::prelude::*;
-    async fn everywhere(req: Request) -> Response {
-        Response::next().with_header("x-seen", req.pathname())
+    async fn everywhere(req: Request) -> Next {
+        Next::new().with_header("x-seen", req.pathname())
     }
     async fn hello() -> &'static str {
         "hello"
     }
     let app = arbor::App::new()
         .route(
-            arbor::routing::Route::new("/hello", "app/hello/route.rs")
-                .handler(arbor::routing::Method::Get, hello),
+            Route::new("/hello", "app/hello/route.rs").handler(arbor::routing::Method::Get, hello),
         )
         .middleware(everywhere, None);
     let server = TestServer::serve(app).await;

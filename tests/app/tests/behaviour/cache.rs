@@ -4,9 +4,12 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use arbor::cache::{revalidate_path, revalidate_tag, Dynamic, Profile, Revalidate, SegmentConfig};
+use arbor::__codegen::{
+    build_path, AppBuilder, FromParams, Params, PathPart, Route, SegmentConfig,
+};
+use arbor::cache::{revalidate_path, revalidate_tag, Dynamic, Profile, Revalidate};
 use arbor::prelude::*;
-use arbor::routing::{build_path, FromParams, Method, Params, PathPart, Route};
+use arbor::routing::Method;
 use arbor_test_support::TestServer;
 
 fn config(dynamic: Dynamic, revalidate: Option<Revalidate>) -> SegmentConfig {
@@ -20,7 +23,7 @@ fn config(dynamic: Dynamic, revalidate: Option<Revalidate>) -> SegmentConfig {
 
 fn one_route<H, T>(pattern: &'static str, handler: H, config: SegmentConfig) -> arbor::App
 where
-    H: arbor::axum::handler::Handler<T, ()>,
+    H: arbor::handler::Handler<T, ()>,
     T: 'static,
 {
     arbor::App::new().route(

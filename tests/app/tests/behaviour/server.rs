@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use arbor_test_app::{start, start_with};
+use arbor_test_app::start;
 use arbor_test_support::TestServer;
 
 #[tokio::test]
@@ -75,7 +75,10 @@ async fn shutdown_drains_in_flight_requests() {
 
 #[tokio::test]
 async fn shutdown_gives_up_after_the_timeout() {
-    let server = start_with(|s| s.shutdown_timeout(Duration::from_millis(100))).await;
+    let server = TestServer::serve_with(arbor_test_app::app(), |s| {
+        s.shutdown_timeout(Duration::from_millis(100))
+    })
+    .await;
     let probe = TestServer::probe(server.addr);
     let in_flight = tokio::spawn(async move { probe.try_get("/slow?ms=5000").await });
     tokio::time::sleep(Duration::from_millis(100)).await;

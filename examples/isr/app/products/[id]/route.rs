@@ -6,7 +6,7 @@ use super::Params;
 pub const DYNAMIC_PARAMS: bool = false;
 
 pub async fn generate_static_params() -> Vec<Params> {
-    (1..=3).map(|id| Params { id: id.to_string() }).collect()
+    (1..=3).map(|id| Params { id: id.to_string().into() }).collect()
 }
 
 pub async fn GET(ctx: RouteContext<Params>) -> Result<Response> {

@@ -1,0 +1,608 @@
+//! The app: its routes, middleware and not-found file (what `app::router()` generates), its
+//! settings, the tower layers around it, and the tower `Service` it is.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::response::IntoResponse;
+use bytes::Bytes;
+use futures_util::future::{BoxFuture, Either as FutureEither};
+use http::HeaderValue;
+use http_body_util::Either;
+use pin_project_lite::pin_project;
+use tokio_util::task::TaskTracker;
+use tower::util::BoxCloneSyncService;
+use tower::{Layer, Service, ServiceExt};
+
+use crate::body::Body;
+use crate::cache::{CacheStore, MemoryStore};
+use crate::flow::{Answer, Core, Fallback, Parts, RouteParts};
+use crate::handler::{Handler, Slot};
+use crate::layers::{BodyLimit, BodyLimitLayer, Compression, RequestLog};
+use crate::middleware::{CompiledMatcher, Matchers, Middleware, MiddlewareSlot};
+use crate::routing::Route;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type Response = http::Response<Body>;
+
+/// Request bodies above this many bytes are refused with 413 unless [`App::body_limit`] says
+/// otherwise (10 MiB, the limit Next.js applies to bodies its proxy reads).
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// How long a middleware rewrite to another origin waits for the upstream's answer (then 504).
+pub const DEFAULT_PROXY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The origin request URLs are built from when neither the app nor a server says (Next.js's
+/// default host and port).
+const DEFAULT_ORIGIN: &str = "http://localhost:3000";
+
+/// The routes of `app/`, its middleware and not-found file, its settings, and the layers
+/// around it: what `app::router()` returns and [`serve`](crate::serve) serves.
+///
+/// An app whose state is given (`App<()>`: `app::router()` of an app without state, or after
+/// [`with_state`](App::with_state)) is a `tower::Service`, so it composes both ways with
+/// axum and tower:
+///
+/// ```no_run
+/// # mod app { pub fn router() -> arbor::App { arbor::App::new() } }
+/// use std::time::Duration;
+/// use tower_http::cors::CorsLayer;
+/// use tower_http::timeout::TimeoutLayer;
+///
+/// # async fn run() -> std::io::Result<()> {
+/// // Layers around the whole app: they see every request, the middleware's included.
+/// let app = app::router()
+///     .layer(CorsLayer::permissive())
+///     .layer(TimeoutLayer::with_status_code(
+///         http::StatusCode::REQUEST_TIMEOUT,
+///         Duration::from_secs(10),
+///     ));
+///
+/// // The app inside an axum router, beside its own routes...
+/// let router: axum::Router = axum::Router::new()
+///     .route("/legacy", axum::routing::get(|| async { "legacy" }))
+///     .fallback_service(app);
+///
+/// // ... or an axum router behind the app, for the URLs no route of `app/` has.
+/// let legacy: axum::Router =
+///     axum::Router::new().route("/old", axum::routing::get(|| async { "old" }));
+/// let app = app::router().fallback_service(legacy);
+/// arbor::serve(app).await
+/// # }
+/// ```
+pub struct App<S = ()> {
+    routes: Vec<Route<S>>,
+    not_found: Option<Slot<S>>,
+    middleware: Option<(MiddlewareSlot<S>, Option<&'static [CompiledMatcher]>)>,
+    fallback: Option<Fallback>,
+    layers: Vec<LayerFn>,
+    settings: Settings,
+    /// The request path and its layers, built on first use (as a `Service`).
+    built: Arc<OnceLock<Result<Built, String>>>,
+}
+
+type LayerFn = Arc<dyn Fn(AppService) -> AppService + Send + Sync>;
+
+#[derive(Clone)]
+struct Settings {
+    body_limit: Option<usize>,
+    compression: bool,
+    request_log: bool,
+    origin: Option<String>,
+    proxy_timeout: Duration,
+    cache_store: Option<Arc<dyn CacheStore>>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            body_limit: Some(DEFAULT_BODY_LIMIT),
+            compression: true,
+            request_log: true,
+            origin: None,
+            proxy_timeout: DEFAULT_PROXY_TIMEOUT,
+            cache_store: None,
+        }
+    }
+}
+
+impl<S> Clone for App<S> {
+    fn clone(&self) -> Self {
+        App {
+            routes: self.routes.clone(),
+            not_found: self.not_found.clone(),
+            middleware: self.middleware.clone(),
+            fallback: self.fallback.clone(),
+            layers: self.layers.clone(),
+            settings: self.settings.clone(),
+            built: self.built.clone(),
+        }
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> Default for App<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> App<S> {
+    /// An app with no routes: every URL is 404.
+    pub fn new() -> Self {
+        App {
+            routes: Vec::new(),
+            not_found: None,
+            middleware: None,
+            fallback: None,
+            layers: Vec::new(),
+            settings: Settings::default(),
+            built: Arc::default(),
+        }
+    }
+
+    /// The app changed by `change`, to be built anew.
+    fn changed(mut self, change: impl FnOnce(&mut Self)) -> Self {
+        change(&mut self);
+        self.built = Arc::default();
+        self
+    }
+
+    /// Gives the handlers their state (a database pool, a client, a config), which they read
+    /// with the `State<T>` extractor, type-checked, without globals.
+    pub fn with_state<S2>(self, state: S) -> App<S2> {
+        App {
+            routes: self.routes.iter().map(|r| r.with_state(&state)).collect(),
+            not_found: self.not_found.as_ref().map(|h| h.with_state(&state)),
+            middleware: self
+                .middleware
+                .as_ref()
+                .map(|(m, matcher)| (m.with_state(&state), *matcher)),
+            fallback: self.fallback,
+            layers: self.layers,
+            settings: self.settings,
+            built: Arc::default(),
+        }
+    }
+
+    /// Wraps the whole app in a tower layer, like `axum::Router::layer`: it sees every
+    /// request, the middleware's redirects and the 404s included. The layer added last is the
+    /// outermost. The result is still an `App`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tower_http::timeout::TimeoutLayer;
+    ///
+    /// let app: arbor::App = arbor::App::new().layer(TimeoutLayer::with_status_code(
+    ///     http::StatusCode::REQUEST_TIMEOUT,
+    ///     Duration::from_secs(10),
+    /// ));
+    /// ```
+    pub fn layer<L>(self, layer: L) -> Self
+    where
+        L: Layer<AppService> + Clone + Send + Sync + 'static,
+        L::Service: Service<http::Request<Body>> + Clone + Send + Sync + 'static,
+        <L::Service as Service<http::Request<Body>>>::Response: IntoResponse + 'static,
+        <L::Service as Service<http::Request<Body>>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+    {
+        self.changed(|app| {
+            app.layers
+                .push(Arc::new(move |inner| AppService::new(layer.layer(inner))));
+        })
+    }
+
+    /// Sends the requests no route matches to `service` instead of the not-found answer:
+    /// an existing axum router (or any tower service) behind the app, while a team moves its
+    /// routes over one by one. The middleware has run for them; `app/not-found.rs` is not used.
+    pub fn fallback_service<T>(self, service: T) -> Self
+    where
+        T: Service<http::Request<Body>, Error = Infallible> + Clone + Send + Sync + 'static,
+        T::Response: IntoResponse + 'static,
+        T::Future: Send + 'static,
+    {
+        self.changed(|app| app.fallback = Some(AppService::new(service).0))
+    }
+
+    /// Refuses request bodies larger than `bytes` with 413, reading nothing past the limit
+    /// (default [`DEFAULT_BODY_LIMIT`]); `None` takes the limit off, to put another body
+    /// limit layer in its place.
+    pub fn body_limit(self, bytes: impl Into<Option<usize>>) -> Self {
+        let limit = bytes.into();
+        self.changed(|app| app.settings.body_limit = limit)
+    }
+
+    /// Whether responses are compressed (gzip, brotli) for the clients that ask (default on).
+    pub fn compression(self, on: bool) -> Self {
+        self.changed(|app| app.settings.compression = on)
+    }
+
+    /// Whether each request gets a `tracing` span and a log line (default on; target
+    /// `arbor::request`, level INFO, so `RUST_LOG=arbor::request=off` also silences it).
+    pub fn request_log(self, on: bool) -> Self {
+        self.changed(|app| app.settings.request_log = on)
+    }
+
+    /// The origin request URLs are built from (`request.url()`, `next_url()`), such as
+    /// `https://api.example.com` behind a proxy. By default: where [`serve`](crate::serve)
+    /// listens, or `http://localhost:3000` inside another server.
+    pub fn origin(self, origin: impl Into<String>) -> Self {
+        let origin = origin.into();
+        self.changed(|app| app.settings.origin = Some(origin))
+    }
+
+    /// How long a middleware rewrite to another origin waits for the upstream (default 30 s);
+    /// then the client gets 504. An upstream that cannot be reached is a 502.
+    pub fn proxy_timeout(self, timeout: Duration) -> Self {
+        self.changed(|app| app.settings.proxy_timeout = timeout)
+    }
+
+    /// Where cached routes and `#[cache]` data live (default: [`MemoryStore`], 64 MiB).
+    pub fn cache_store(self, store: impl CacheStore) -> Self {
+        let store: Arc<dyn CacheStore> = Arc::new(store);
+        self.changed(|app| app.settings.cache_store = Some(store))
+    }
+
+    /// The URL pattern of every route, in registration order.
+    pub fn patterns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.routes.iter().map(|r| r.pattern)
+    }
+}
+
+/// What `arbor-build`'s generated `router()` calls. Not part of the documented API.
+#[doc(hidden)]
+pub trait AppBuilder<S> {
+    /// Adds a route.
+    fn route(self, route: Route<S>) -> Self;
+    /// Answers URLs no route matches with `handler` (`app/not-found.rs`).
+    fn not_found<H: Handler<T, S>, T: 'static>(self, handler: H) -> Self;
+    /// Runs `handler` before the routes for the requests `matcher` selects (every request
+    /// when `None`).
+    fn middleware<H: Middleware<T, S>, T: 'static>(
+        self,
+        handler: H,
+        matcher: Option<&'static [CompiledMatcher]>,
+    ) -> Self;
+}
+
+impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
+    fn route(self, route: Route<S>) -> Self {
+        self.changed(|app| app.routes.push(route))
+    }
+
+    fn not_found<H: Handler<T, S>, T: 'static>(self, handler: H) -> Self {
+        self.changed(|app| app.not_found = Some(Slot::new(handler)))
+    }
+
+    fn middleware<H: Middleware<T, S>, T: 'static>(
+        self,
+        handler: H,
+        matcher: Option<&'static [CompiledMatcher]>,
+    ) -> Self {
+        self.changed(|app| app.middleware = Some((MiddlewareSlot::new(handler), matcher)))
+    }
+}
+
+impl<S> fmt::Debug for App<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field(
+                "routes",
+                &self
+                    .routes
+                    .iter()
+                    .map(|r| (r.pattern, r.file))
+                    .collect::<Vec<_>>(),
+            )
+            .field("layers", &self.layers.len())
+            .field("fallback", &self.fallback.is_some())
+            .finish()
+    }
+}
+
+/// Where Arbor's server runs the app: its origin and port.
+pub(crate) struct Served {
+    pub(crate) origin: String,
+    pub(crate) port: u16,
+}
+
+impl App<()> {
+    /// Builds the request path and its layers.
+    pub(crate) fn build(&self, served: Option<Served>) -> io::Result<Built> {
+        let settings = &self.settings;
+        let (origin, port) = match served {
+            Some(served) => (
+                settings.origin.clone().unwrap_or(served.origin),
+                Some(served.port),
+            ),
+            None => (
+                settings
+                    .origin
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ORIGIN.to_owned()),
+                None,
+            ),
+        };
+        let middleware = match &self.middleware {
+            Some((slot, matcher)) => {
+                Some((slot.ready(&()), slot.reads_body, Matchers::new(*matcher)?))
+            }
+            None => None,
+        };
+        let core = Core::new(Parts {
+            routes: self
+                .routes
+                .iter()
+                .map(|route| RouteParts {
+                    pattern: route.pattern,
+                    file: route.file,
+                    handlers: std::array::from_fn(|i| {
+                        route.handlers[i].as_ref().map(|h| h.ready(&()))
+                    }),
+                    config: route.config,
+                    static_paths: route.static_paths.clone(),
+                })
+                .collect(),
+            not_found: self.not_found.as_ref().map(|h| h.ready(&())),
+            fallback: self.fallback.clone(),
+            middleware,
+            origin,
+            port,
+            proxy_timeout: settings.proxy_timeout,
+            cache_store: settings
+                .cache_store
+                .clone()
+                .unwrap_or_else(|| Arc::new(MemoryStore::default())),
+            background: TaskTracker::new(),
+        })?;
+        let layered = (!self.layers.is_empty()).then(|| {
+            let inner = AppService::new(CoreService {
+                core: core.clone(),
+                peer: None,
+            });
+            self.layers.iter().fold(inner, |inner, layer| layer(inner))
+        });
+        Ok(Built {
+            core,
+            layered,
+            body_limit: settings.body_limit,
+            compression: settings.compression,
+            request_log: settings.request_log,
+        })
+    }
+
+    /// The app built for use as a `Service`, on first use.
+    fn built(&self) -> &Result<Built, String> {
+        self.built.get_or_init(|| {
+            self.build(None).map_err(|err| {
+                tracing::error!(error = %err, "the app cannot be built; every request answers 500");
+                err.to_string()
+            })
+        })
+    }
+
+    /// Renders the static routes before traffic and checks `DYNAMIC = Dynamic::Error`, as
+    /// [`serve`](crate::serve) does at start-up. Call it before serving when the app is
+    /// mounted inside another server; otherwise a static route renders on its first request.
+    pub async fn prerender(&self) -> io::Result<()> {
+        match self.built() {
+            Ok(built) => built.core.prerender().await,
+            Err(err) => Err(io::Error::new(io::ErrorKind::InvalidInput, err.clone())),
+        }
+    }
+}
+
+/// The app as a layer receives it: a boxed service of `http::Request<Body>`, like axum's
+/// `Route`.
+#[derive(Clone)]
+pub struct AppService(BoxCloneSyncService<http::Request<Body>, Response, Infallible>);
+
+impl AppService {
+    fn new<T>(service: T) -> Self
+    where
+        T: Service<http::Request<Body>> + Clone + Send + Sync + 'static,
+        T::Response: IntoResponse + 'static,
+        T::Error: Into<Infallible> + 'static,
+        T::Future: Send + 'static,
+    {
+        AppService(BoxCloneSyncService::new(
+            service
+                .map_response(IntoResponse::into_response)
+                .map_err(Into::into),
+        ))
+    }
+}
+
+impl fmt::Debug for AppService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppService")
+    }
+}
+
+impl Service<http::Request<Body>> for AppService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        self.0.call(req)
+    }
+}
+
+/// The request path as a service, for one connection (`peer` known) or for any.
+#[derive(Clone)]
+pub(crate) struct CoreService {
+    core: Core,
+    /// The client's address as `x-forwarded-for` writes it; when `None`, axum's
+    /// `ConnectInfo<SocketAddr>` is read, if a server set it.
+    peer: Option<HeaderValue>,
+}
+
+impl Service<http::Request<Body>> for CoreService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Answer {
+        let peer = match &self.peer {
+            Some(peer) => Some(peer.clone()),
+            None => req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .and_then(|ConnectInfo(addr)| HeaderValue::try_from(addr.ip().to_string()).ok()),
+        };
+        self.core.answer(req, peer)
+    }
+}
+
+/// The request path, or it inside the app's own layers.
+#[derive(Clone)]
+pub(crate) enum Inner {
+    Core(CoreService),
+    Layered {
+        service: AppService,
+        /// Set as `ConnectInfo` for the layers and the request path.
+        peer: Option<SocketAddr>,
+    },
+}
+
+impl Service<http::Request<Body>> for Inner {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = FutureEither<Answer, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        match self {
+            Inner::Core(core) => core.poll_ready(cx),
+            Inner::Layered { service, .. } => service.poll_ready(cx),
+        }
+    }
+
+    fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
+        match self {
+            Inner::Core(core) => FutureEither::Left(core.call(req)),
+            Inner::Layered { service, peer } => {
+                if let Some(peer) = *peer {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                }
+                FutureEither::Right(service.call(req))
+            }
+        }
+    }
+}
+
+/// The app with its default layers: what a connection serves.
+pub(crate) type Stack = RequestLog<Compression<BodyLimit<Inner>>>;
+
+/// An app, built: its request path, its own layers, and the settings of the default layers.
+pub(crate) struct Built {
+    pub(crate) core: Core,
+    layered: Option<AppService>,
+    body_limit: Option<usize>,
+    compression: bool,
+    request_log: bool,
+}
+
+impl Built {
+    /// The whole stack, for a connection from `peer` (or any, when `None`).
+    pub(crate) fn stack(&self, peer: Option<SocketAddr>) -> Stack {
+        let inner = match &self.layered {
+            Some(service) => Inner::Layered {
+                service: service.clone(),
+                peer,
+            },
+            None => Inner::Core(CoreService {
+                core: self.core.clone(),
+                peer: peer.and_then(|addr| HeaderValue::try_from(addr.ip().to_string()).ok()),
+            }),
+        };
+        let limited = BodyLimitLayer::optional(self.body_limit).layer(inner);
+        RequestLog::optional(
+            Compression::optional(limited, self.compression),
+            self.request_log,
+        )
+    }
+}
+
+impl<B> Service<http::Request<B>> for App<()>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = AppFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> AppFuture {
+        let inner = match self.built() {
+            Ok(built) => Running::Answering {
+                future: built.stack(None).call(req),
+            },
+            Err(_) => Running::Failed {
+                response: Some(crate::answers::internal_error()),
+            },
+        };
+        AppFuture { inner }
+    }
+}
+
+pin_project! {
+    /// The future of an [`App`]'s `Service::call`.
+    pub struct AppFuture {
+        #[pin]
+        inner: Running,
+    }
+}
+
+pin_project! {
+    #[project = RunningProjected]
+    enum Running {
+        Answering { #[pin] future: <Stack as Service<http::Request<Body>>>::Future },
+        /// The app could not be built (logged once).
+        Failed { response: Option<Response> },
+    }
+}
+
+impl Future for AppFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().inner.project() {
+            RunningProjected::Answering { future } => {
+                let response = ready!(future.poll(cx))?;
+                Poll::Ready(Ok(response.map(|body| match body {
+                    Either::Left(compressed) => Body::new(compressed),
+                    Either::Right(body) => body,
+                })))
+            }
+            RunningProjected::Failed { response } => {
+                Poll::Ready(Ok(response.take().unwrap_or_default()))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for AppFuture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppFuture")
+    }
+}

@@ -1,0 +1,175 @@
+//! What one request carries besides its `http::Request`: what the router matched, the site it
+//! was sent to, the client's address, the cookies a middleware set, and the static-render
+//! probe. The router hands it to the handler with the request; the extractors
+//! ([`Request`](crate::Request), [`RouteContext`](crate::RouteContext),
+//! [`Cookies`](crate::cookies::Cookies), [`WaitUntil`](crate::middleware::WaitUntil)) read it.
+//!
+//! A leaf: it imports the plain data it holds and nothing of the request path.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use http::header::{HeaderName, HOST};
+use http::{HeaderMap, HeaderValue};
+use tokio_util::task::TaskTracker;
+
+use crate::cookies::{ProxyCookies, ResponseCookie};
+use crate::error::Error;
+use crate::routing::params::{FromParams, Params};
+
+/// The per-request context a handler is called with. Built by the router; it has no public
+/// API: handlers reach it through their arguments.
+pub struct Context {
+    pub(crate) site: Arc<Site>,
+    pub(crate) matched: Option<Matched>,
+    pub(crate) client: Client,
+    pub(crate) probe: Option<RenderProbe>,
+    pub(crate) proxy_cookies: Option<ProxyCookies>,
+    /// Cookies set through `Cookies`, created on first use.
+    jar: OnceLock<Arc<Mutex<Vec<ResponseCookie>>>>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("origin", &self.site.origin)
+            .field("matched", &self.matched)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    /// The context of a request from a client.
+    pub(crate) fn new(
+        site: Arc<Site>,
+        matched: Option<Matched>,
+        peer: Option<HeaderValue>,
+    ) -> Self {
+        Context {
+            site,
+            matched,
+            client: Client::Peer(peer),
+            probe: None,
+            proxy_cookies: None,
+            jar: OnceLock::new(),
+        }
+    }
+
+    /// The context of a static render: no client, and a probe under `DYNAMIC = Error`.
+    pub(crate) fn render(site: Arc<Site>, matched: Matched, probe: Option<RenderProbe>) -> Self {
+        Context {
+            site,
+            matched: Some(matched),
+            client: Client::Render,
+            probe,
+            proxy_cookies: None,
+            jar: OnceLock::new(),
+        }
+    }
+
+    /// With the cookies a middleware set, for the cookie readers.
+    pub(crate) fn with_proxy_cookies(mut self, cookies: Option<ProxyCookies>) -> Self {
+        self.proxy_cookies = cookies;
+        self
+    }
+
+    /// The queue `Cookies::set` writes to.
+    pub(crate) fn jar(&self) -> Arc<Mutex<Vec<ResponseCookie>>> {
+        self.jar.get_or_init(Arc::default).clone()
+    }
+
+    /// Appends the cookies set through `Cookies` after the response's own `Set-Cookie` lines.
+    pub(crate) fn set_cookies_on(&self, headers: &mut HeaderMap) {
+        let Some(jar) = self.jar.get() else { return };
+        let pending = std::mem::take(&mut *jar.lock().unwrap_or_else(|p| p.into_inner()));
+        for cookie in pending {
+            headers.append(http::header::SET_COOKIE, cookie.header_value());
+        }
+    }
+}
+
+/// What every request a server answers shares.
+#[derive(Debug)]
+pub(crate) struct Site {
+    /// The origin (`http://localhost:3000`) request URLs are built from: the server's
+    /// configured host and port, never the client's `Host` header.
+    pub(crate) origin: Box<str>,
+    /// The port the server listens on, for `x-forwarded-port`.
+    pub(crate) port: HeaderValue,
+    /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
+    pub(crate) background: TaskTracker,
+}
+
+/// Who sent the request.
+#[derive(Debug, Clone)]
+pub(crate) enum Client {
+    /// A client, at this address when known.
+    Peer(Option<HeaderValue>),
+    /// Nobody: a static render, which gets no forwarded headers.
+    Render,
+}
+
+const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+const FORWARDED_PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
+const FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+
+impl Context {
+    /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
+    /// already did. Added where they are read: the handler's `Request`, and proxied rewrites.
+    pub(crate) fn add_forwarded(&self, headers: &mut HeaderMap) {
+        let Client::Peer(peer) = &self.client else {
+            return;
+        };
+        if let (Some(peer), false) = (peer, headers.contains_key(FORWARDED_FOR)) {
+            headers.insert(FORWARDED_FOR, peer.clone());
+        }
+        if !headers.contains_key(FORWARDED_HOST) {
+            if let Some(host) = headers.get(HOST).cloned() {
+                headers.insert(FORWARDED_HOST, host);
+            }
+        }
+        if !headers.contains_key(FORWARDED_PORT) {
+            headers.insert(FORWARDED_PORT, self.site.port.clone());
+        }
+        if !headers.contains_key(FORWARDED_PROTO) {
+            headers.insert(FORWARDED_PROTO, HeaderValue::from_static("http"));
+        }
+    }
+}
+
+/// What the router found for this request.
+#[derive(Debug, Clone)]
+pub(crate) struct Matched {
+    /// The route's pattern (`/comments/[id]`).
+    pub(crate) pattern: &'static str,
+    pub(crate) params: Params,
+}
+
+impl Matched {
+    /// The typed parameters, checked against the route that matched.
+    pub(crate) fn to_params<P: FromParams>(&self) -> Result<P, Error> {
+        if !P::PATTERN.is_empty() && P::PATTERN != self.pattern {
+            return Err(Error::internal_message(format!(
+                "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
+                self.pattern,
+                P::PATTERN
+            )));
+        }
+        Ok(P::from_params(&self.params))
+    }
+}
+
+/// Records what a static render under `DYNAMIC = Dynamic::Error` read of its request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RenderProbe(Arc<Mutex<Option<&'static str>>>);
+
+impl RenderProbe {
+    pub(crate) fn touch(&self, what: &'static str) {
+        let mut used = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        used.get_or_insert(what);
+    }
+
+    pub(crate) fn used(&self) -> Option<&'static str> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,307 @@
+//! The request path: how one request becomes one response, a module per stage.
+//!
+//! ```text
+//! normalise   // and a trailing slash → 308, a bad escape → 400, Arbor's own header taken off
+//!   → middleware    for the requests its matcher selects: Next | Rewrite | a response
+//!       → proxy     a rewrite to another origin
+//!   → route         the tree finds the route (static beats [param] beats catch-alls)
+//!       → static_cache   GET of a cached route: HIT | STALE | MISS
+//!       → dispatch       the method's handler, or 405 / OPTIONS / 501
+//!       → run            the handler, its cache in scope, its panics caught
+//!   → unmatched     the fallback service, `app/not-found.rs`, or the 404 page
+//!   → finalise      HEAD drops the body, the middleware's headers join, 500 for a panic
+//! ```
+//!
+//! [`Core::answer`] is that flow; each stage is a module of its own, and none of them imports
+//! this one: the stages that pass a request on (the middleware, the static cache) call back
+//! through [`Router`].
+
+mod dispatch;
+mod finalise;
+mod middleware;
+pub(crate) mod normalise;
+mod proxy;
+mod run;
+mod static_cache;
+mod step;
+
+use std::convert::Infallible;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderValue;
+use tokio_util::task::TaskTracker;
+use tower::util::BoxCloneSyncService;
+
+use crate::answers;
+use crate::body::Body;
+use crate::cache::SegmentConfig;
+use crate::cache::{Cache, CacheStore};
+use crate::context::{Context, Matched, Site};
+use crate::handler::BoxHandler;
+use crate::middleware::{ErasedMiddleware, Matchers};
+use crate::routing::params::Params;
+use crate::routing::tree::{PatternError, Raw, Tree};
+use crate::routing::{Method, StaticPaths};
+
+pub(crate) use dispatch::allow_header;
+use dispatch::{Dispatch, ReadyRoute};
+use middleware::ReadyMiddleware;
+use normalise::Normalised;
+use run::Run;
+use static_cache::Cached;
+pub(crate) use step::Answer;
+use step::{Router, Step, Via};
+
+type Response = http::Response<Body>;
+
+/// A service requests go to when no route matches (`App::fallback_service`).
+pub(crate) type Fallback = BoxCloneSyncService<http::Request<Body>, Response, Infallible>;
+
+/// The origin a static render's request carries, as Next.js's build-time render has it.
+const STATIC_ORIGIN: &str = "http://localhost:3000";
+
+/// Everything the request path needs, built once from an app: nothing is discovered later.
+#[derive(Clone)]
+pub(crate) struct Core {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    tree: Tree,
+    routes: Vec<ReadyRoute>,
+    not_found: Option<BoxHandler>,
+    fallback: Option<Fallback>,
+    middleware: Option<Arc<middleware::Shared>>,
+    site: Arc<Site>,
+    cache: Arc<Cache>,
+    statics: Arc<static_cache::Shared>,
+}
+
+/// A route as the app hands it over: its handlers given their state.
+pub(crate) struct RouteParts {
+    pub(crate) pattern: &'static str,
+    pub(crate) file: &'static str,
+    pub(crate) handlers: [Option<BoxHandler>; 7],
+    pub(crate) config: Option<SegmentConfig>,
+    pub(crate) static_paths: Option<StaticPaths>,
+}
+
+/// What the app hands over to build its request path.
+pub(crate) struct Parts {
+    pub(crate) routes: Vec<RouteParts>,
+    pub(crate) not_found: Option<BoxHandler>,
+    pub(crate) fallback: Option<Fallback>,
+    pub(crate) middleware: Option<(Arc<dyn ErasedMiddleware>, bool, Matchers)>,
+    /// The origin request URLs are built from (`http://localhost:3000`).
+    pub(crate) origin: String,
+    /// The port Arbor's server listens on, when it is the one serving.
+    pub(crate) port: Option<u16>,
+    pub(crate) proxy_timeout: Duration,
+    pub(crate) cache_store: Arc<dyn CacheStore>,
+    pub(crate) background: TaskTracker,
+}
+
+impl Core {
+    /// Builds the request path. A route that cannot join the tree (two at one URL, a
+    /// catch-all that is not last) is refused, naming its file.
+    pub(crate) fn new(parts: Parts) -> io::Result<Core> {
+        let mut tree = Tree::default();
+        let mut routes = Vec::with_capacity(parts.routes.len());
+        for (id, route) in parts.routes.into_iter().enumerate() {
+            tree.insert(route.pattern, id).map_err(|err| {
+                let why = match err {
+                    PatternError::Duplicate => "another route already answers this URL",
+                    PatternError::CatchAllNotLast => "a catch-all must be the last segment",
+                };
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("route `{}` ({}): {why}", route.pattern, route.file),
+                )
+            })?;
+            let methods: Vec<Method> = Method::ALL
+                .into_iter()
+                .filter(|m| route.handlers[m.index()].is_some())
+                .collect();
+            let cached = route
+                .config
+                .filter(SegmentConfig::is_static)
+                .map(|config| Arc::new(Cached::new(config, route.static_paths)));
+            routes.push(ReadyRoute {
+                pattern: route.pattern,
+                allow: allow_header(&methods),
+                handlers: route.handlers,
+                cached,
+            });
+        }
+        let port = parts
+            .port
+            .map_or(HeaderValue::from_static("3000"), HeaderValue::from);
+        let site = Arc::new(Site {
+            origin: parts.origin.as_str().into(),
+            port: port.clone(),
+            background: parts.background.clone(),
+        });
+        let cache = Arc::new(Cache::new(parts.cache_store));
+        let statics = Arc::new(static_cache::Shared {
+            cache: cache.clone(),
+            site: Arc::new(Site {
+                origin: STATIC_ORIGIN.into(),
+                port,
+                background: parts.background,
+            }),
+        });
+        let middleware = parts.middleware.map(|(handler, reads_body, matchers)| {
+            Arc::new(middleware::Shared {
+                middleware: ReadyMiddleware {
+                    handler,
+                    matchers,
+                    reads_body,
+                },
+                proxy: proxy::Proxy::new(&parts.origin, parts.port, parts.proxy_timeout),
+                site: site.clone(),
+                cache: cache.clone(),
+            })
+        });
+        Ok(Core {
+            shared: Arc::new(Shared {
+                tree,
+                routes,
+                not_found: parts.not_found,
+                fallback: parts.fallback,
+                middleware,
+                site,
+                cache,
+                statics,
+            }),
+        })
+    }
+
+    /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
+    pub(crate) fn background(&self) -> &TaskTracker {
+        &self.shared.site.background
+    }
+
+    /// Answers one request: the whole request path.
+    pub(crate) fn answer(&self, mut req: http::Request<Body>, peer: Option<HeaderValue>) -> Answer {
+        let head = req.method() == http::Method::HEAD;
+        // 1. Normalise: 308 to the clean path, 400 for a bad escape.
+        let hops = match normalise::request(&mut req) {
+            Normalised::Go { hops } => hops,
+            Normalised::Answer(answer) => return Answer::new(Step::Done(answer), head),
+        };
+        // 2. The middleware, for the requests its matcher selects; it routes on itself.
+        if let Some(stage) = &self.shared.middleware {
+            if stage.middleware.selects(&req) {
+                let run = middleware::run(self.clone(), stage.clone(), req, peer, hops);
+                return Answer::new(Step::boxed(run), head);
+            }
+        }
+        // 3. The route (or the fallback, or not-found); 4. finalised by `Answer`.
+        let via = Via {
+            peer,
+            proxy_cookies: None,
+        };
+        Answer::new(self.route(req, via), head)
+    }
+
+    /// Renders every cached route (and each path `generate_static_params` names) before the
+    /// server takes traffic. A `DYNAMIC = Dynamic::Error` handler that reads its request
+    /// fails here, naming what it read.
+    pub(crate) async fn prerender(&self) -> io::Result<()> {
+        let shared = &self.shared;
+        for (id, route) in shared.routes.iter().enumerate() {
+            let (Some(cached), Some(get)) = (&route.cached, &route.handlers[Method::Get.index()])
+            else {
+                continue;
+            };
+            for path in cached.prerender_paths(route.pattern).await {
+                let mut captures = Vec::new();
+                if shared.tree.find(&path, &mut captures) != Some(id) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "`{}`: generate_static_params returned {path:?}, which is not a URL of this route",
+                            route.pattern
+                        ),
+                    ));
+                }
+                let params = Params::decode(&captures)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+                let matched = Matched {
+                    pattern: route.pattern,
+                    params,
+                };
+                static_cache::prerender(&shared.statics, get, cached, &path, matched).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn run(
+        &self,
+        handler: &BoxHandler,
+        req: http::Request<Body>,
+        cx: Context,
+        what: &'static str,
+    ) -> Run<futures_util::future::BoxFuture<'static, Response>> {
+        Run::new(handler(req, cx), self.shared.cache.clone(), what)
+    }
+}
+
+impl Router for Core {
+    fn route(&self, req: http::Request<Body>, via: Via) -> Step {
+        let shared = &self.shared;
+        let mut captures: Vec<Raw<'_>> = Vec::new();
+        let Some(id) = shared.tree.find(req.uri().path(), &mut captures) else {
+            return self.unmatched(req, via);
+        };
+        let route = &shared.routes[id];
+        crate::layers::record_route(route.pattern);
+        let params = match Params::decode(&captures) {
+            Ok(params) => params,
+            Err(err) => return Step::Done(axum::response::IntoResponse::into_response(err)),
+        };
+        let matched = Matched {
+            pattern: route.pattern,
+            params,
+        };
+        match route.dispatch(req.method()) {
+            Dispatch::Answer(answer) => Step::Done(answer),
+            Dispatch::Handler(handler) => {
+                let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
+                    .with_proxy_cookies(via.proxy_cookies);
+                Step::Handler(self.run(handler, req, cx, route.pattern))
+            }
+            Dispatch::Cached(get, cached) => Step::boxed(static_cache::serve(
+                self.clone(),
+                shared.statics.clone(),
+                req,
+                get.clone(),
+                cached.clone(),
+                matched,
+                via,
+            )),
+        }
+    }
+
+    fn unmatched(&self, req: http::Request<Body>, via: Via) -> Step {
+        let shared = &self.shared;
+        if let Some(fallback) = &shared.fallback {
+            let mut fallback = fallback.clone();
+            return Step::boxed(async move {
+                match tower::ServiceExt::oneshot(&mut fallback, req).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            });
+        }
+        if let Some(handler) = &shared.not_found {
+            let cx = Context::new(shared.site.clone(), None, via.peer)
+                .with_proxy_cookies(via.proxy_cookies);
+            return Step::NotFound(self.run(handler, req, cx, "not-found"));
+        }
+        Step::Done(answers::not_found(req.uri().path(), req.headers()))
+    }
+}

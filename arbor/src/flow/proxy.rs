@@ -1,0 +1,139 @@
+//! Rewrites: where a middleware's `Rewrite` goes, and the reverse proxy that serves a rewrite
+//! to another origin (the same method, headers and body; the upstream's answer streamed back;
+//! 502 when it cannot be reached, 504 past the proxy timeout).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::HOST;
+use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+use http_body_util::Full;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+use super::finalise::is_hop_by_hop;
+use super::normalise::HOPS;
+use crate::answers;
+use crate::body::Body;
+
+type Response = http::Response<Body>;
+
+/// Where a rewrite goes.
+pub(crate) enum Target {
+    /// A path of this app (with its query).
+    Internal(Uri),
+    /// Another origin: proxied.
+    External(Uri),
+}
+
+/// The reverse proxy, and what it knows of this server to tell its own URLs.
+pub(crate) struct Proxy {
+    client: Client<HttpConnector, Full<Bytes>>,
+    timeout: Duration,
+    /// The origin as URLs serialise it, to tell same-origin rewrites and redirects.
+    pub(crate) origin_key: String,
+    /// The port this server listens on, when it is Arbor's server.
+    port: Option<u16>,
+}
+
+impl Proxy {
+    pub(crate) fn new(origin: &str, port: Option<u16>, timeout: Duration) -> Self {
+        let origin_key = url::Url::parse(origin)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| origin.to_owned());
+        Proxy {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            timeout,
+            origin_key,
+            port,
+        }
+    }
+
+    /// A rewrite target: a path or a same-origin URL is internal, anything else is proxied;
+    /// `None` when it is not a URL.
+    pub(crate) fn target(&self, url: &str) -> Option<Target> {
+        if url.starts_with('/') {
+            return url.parse().ok().map(Target::Internal);
+        }
+        let parsed = url::Url::parse(url).ok()?;
+        if parsed.origin().ascii_serialization() == self.origin_key {
+            let mut target = parsed.path().to_owned();
+            if let Some(query) = parsed.query() {
+                target.push('?');
+                target.push_str(query);
+            }
+            return target.parse().ok().map(Target::Internal);
+        }
+        url.parse().ok().map(Target::External)
+    }
+
+    /// Proxies the request to another origin and streams its answer back.
+    pub(crate) async fn forward(
+        &self,
+        method: http::Method,
+        request_headers: &HeaderMap,
+        uri: Uri,
+        body: Bytes,
+        hops: u32,
+    ) -> Response {
+        let mut upstream = http::Request::new(Full::new(body));
+        *upstream.method_mut() = method;
+        let headers = upstream.headers_mut();
+        for (name, value) in request_headers {
+            if !is_hop_by_hop(name) && name != HOST {
+                headers.append(name, value.clone());
+            }
+        }
+        if let Some(authority) = uri.authority() {
+            if let Ok(host) = HeaderValue::try_from(authority.as_str()) {
+                headers.insert(HOST, host);
+            }
+        }
+        if self.is_this_server(&uri) {
+            // Only a target on this server can bring the request back here: count the hops.
+            headers.insert(HOPS, HeaderValue::from(hops + 1));
+        }
+        *upstream.uri_mut() = uri.clone();
+        match tokio::time::timeout(self.timeout, self.client.request(upstream)).await {
+            Err(_) => {
+                tracing::warn!(%uri, timeout = ?self.timeout, "rewrite upstream timed out; answered 504");
+                answers::gateway_timeout()
+            }
+            Ok(Err(err)) => {
+                tracing::warn!(%uri, error = %err, "rewrite upstream failed; answered 502");
+                answers::bad_gateway()
+            }
+            Ok(Ok(answer)) => {
+                let (mut parts, body) = answer.into_parts();
+                let hop_by_hop: Vec<HeaderName> = parts
+                    .headers
+                    .keys()
+                    .filter(|name| is_hop_by_hop(name))
+                    .cloned()
+                    .collect();
+                for name in hop_by_hop {
+                    parts.headers.remove(name);
+                }
+                http::Response::from_parts(parts, Body::new(body))
+            }
+        }
+    }
+
+    /// Whether `uri` points at the port this server listens on, on a loopback or local name.
+    fn is_this_server(&self, uri: &Uri) -> bool {
+        let Some(own) = self.port else { return false };
+        let port = uri.port_u16().unwrap_or(80);
+        let host = uri
+            .host()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let local = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+            || self.origin_key.contains(&format!("//{host}:"));
+        port == own && local
+    }
+}

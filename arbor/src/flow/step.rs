@@ -1,0 +1,95 @@
+//! What the request path decided for a request, as a future: an answer already made, a
+//! handler running, or a way with more to wait for (the middleware, the static cache) in a box
+//! of its own, so that the common request's future stays small.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use futures_util::future::BoxFuture;
+use http::HeaderValue;
+
+use super::finalise;
+use super::run::Run;
+use crate::body::Body;
+use crate::cookies::ProxyCookies;
+
+type Response = http::Response<Body>;
+
+/// What a request brings to its route besides itself: the client's address, and the cookies
+/// a middleware set.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Via {
+    pub(crate) peer: Option<HeaderValue>,
+    pub(crate) proxy_cookies: Option<ProxyCookies>,
+}
+
+/// Routing, as the stages that pass a request on call it (the middleware after `Next` or an
+/// internal `Rewrite`, the static cache for a path it does not know).
+pub(crate) trait Router: Send + Sync + 'static {
+    /// The route for the request's path, and what it does with the request.
+    fn route(&self, req: http::Request<Body>, via: Via) -> Step;
+    /// What answers a path no route has: the fallback service, or not-found.
+    fn unmatched(&self, req: http::Request<Body>, via: Via) -> Step;
+}
+
+/// One step of the request path, decided before anything is awaited.
+pub(crate) enum Step {
+    /// Answered without a handler (404 page, 405, OPTIONS, 308...).
+    Done(Response),
+    /// The route's handler, running.
+    Handler(Run<BoxFuture<'static, Response>>),
+    /// `app/not-found.rs`, running.
+    NotFound(Run<BoxFuture<'static, Response>>),
+    /// A way with more to wait for, in its own box.
+    Boxed(BoxFuture<'static, Response>),
+}
+
+impl Step {
+    /// A way with more to wait for.
+    pub(crate) fn boxed(future: impl Future<Output = Response> + Send + 'static) -> Step {
+        Step::Boxed(Box::pin(future))
+    }
+}
+
+impl Future for Step {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        let response = match self.get_mut() {
+            Step::Done(response) => std::mem::take(response),
+            Step::Handler(run) => finalise::handler_output(ready!(Pin::new(run).poll(cx))),
+            Step::NotFound(run) => {
+                finalise::not_found_status(finalise::handler_output(ready!(Pin::new(run).poll(cx))))
+            }
+            Step::Boxed(future) => ready!(future.as_mut().poll(cx)),
+        };
+        Poll::Ready(response)
+    }
+}
+
+/// A request's whole answer: its step, finalised (a HEAD answer drops its body).
+pub struct Answer {
+    step: Step,
+    head: bool,
+}
+
+impl Answer {
+    pub(crate) fn new(step: Step, head: bool) -> Self {
+        Answer { step, head }
+    }
+}
+
+impl Future for Answer {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let mut response = ready!(Pin::new(&mut this.step).poll(cx));
+        if this.head {
+            finalise::strip_body(&mut response);
+        }
+        Poll::Ready(Ok(response))
+    }
+}

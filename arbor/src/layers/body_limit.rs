@@ -1,0 +1,115 @@
+//! The request body limit.
+//!
+//! Written here rather than taken from tower-http's `RequestBodyLimitLayer`, which does the
+//! same two checks, for the answer: Arbor's 413 is the JSON error every Arbor client error
+//! is (`{"error": message}`), and a body known to be empty is passed on without a wrapper.
+
+use std::future::{ready, Ready};
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::future::Either;
+use http::header::CONTENT_LENGTH;
+use http::StatusCode;
+use http_body_util::Limited;
+use tower::{Layer, Service};
+
+use crate::body::Body;
+use crate::error::json_error;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Refuses request bodies larger than a limit with 413: at once when `Content-Length` says
+/// so, else when the reading goes past it (a handler's `req.json()` answers 413 then). It
+/// also turns any request body into Arbor's [`Body`].
+///
+/// ```
+/// use arbor::layers::BodyLimitLayer;
+/// use tower::ServiceBuilder;
+///
+/// let layers = ServiceBuilder::new().layer(BodyLimitLayer::new(1024 * 1024));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimitLayer {
+    limit: Option<usize>,
+}
+
+impl BodyLimitLayer {
+    /// Refuses bodies larger than `bytes`.
+    pub fn new(bytes: usize) -> Self {
+        BodyLimitLayer { limit: Some(bytes) }
+    }
+
+    /// Refuses bodies larger than `bytes`; with `None`, only turns bodies into [`Body`].
+    pub(crate) fn optional(limit: Option<usize>) -> Self {
+        BodyLimitLayer { limit }
+    }
+}
+
+impl<S> Layer<S> for BodyLimitLayer {
+    type Service = BodyLimit<S>;
+
+    fn layer(&self, inner: S) -> BodyLimit<S> {
+        BodyLimit {
+            inner,
+            limit: self.limit,
+        }
+    }
+}
+
+/// The service [`BodyLimitLayer`] makes.
+#[derive(Debug, Clone)]
+pub struct BodyLimit<S> {
+    inner: S,
+    limit: Option<usize>,
+}
+
+impl<S, B> Service<http::Request<B>> for BodyLimit<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<Body>>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = http::Response<Body>;
+    type Error = S::Error;
+    type Future = Either<S::Future, Ready<Result<http::Response<Body>, S::Error>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let limit = self.limit;
+        if let Some(limit) = limit {
+            if declared_length(&req).is_some_and(|len| len > limit as u64) {
+                let message = format!(
+                    "the request body is larger than the {limit} bytes this server accepts"
+                );
+                return Either::Right(ready(Ok(json_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &message,
+                ))));
+            }
+        }
+        let req = req.map(|body| {
+            if http_body::Body::is_end_stream(&body) {
+                Body::empty()
+            } else {
+                match limit {
+                    Some(limit) => Body::new(Limited::new(body, limit)),
+                    None => Body::new(body),
+                }
+            }
+        });
+        Either::Left(self.inner.call(req))
+    }
+}
+
+fn declared_length<B>(req: &http::Request<B>) -> Option<u64> {
+    req.headers()
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}

@@ -1,0 +1,172 @@
+//! The matcher at run time: the regexes `arbor-build` compiled from `CONFIG`, built once at
+//! start-up, and the `has` / `missing` conditions.
+
+use fancy_regex::Regex;
+use http::HeaderMap;
+
+use super::HasKind;
+use crate::cookies::RequestCookies;
+use crate::url::SearchParams;
+
+/// A matcher entry as `arbor-build` compiled it. Generated code builds these.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct CompiledMatcher {
+    pub source: &'static str,
+    pub regex: &'static str,
+    /// What every matching pathname starts with, besides Next's data-route prefix.
+    pub prefix: &'static str,
+    pub has: &'static [CompiledCondition],
+    pub missing: &'static [CompiledCondition],
+}
+
+/// A condition as `arbor-build` compiled it (`value` anchored). Generated code builds these.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct CompiledCondition {
+    pub kind: HasKind,
+    pub key: &'static str,
+    pub value: Option<&'static str>,
+}
+
+struct Condition {
+    kind: HasKind,
+    key: &'static str,
+    value: Option<Regex>,
+}
+
+struct Entry {
+    path: Regex,
+    /// What every matching path starts with (besides Next's `/_next/data/…` prefix), so most
+    /// requests are turned away without running the regex.
+    prefix: &'static str,
+    has: Vec<Condition>,
+    missing: Vec<Condition>,
+}
+
+/// The matcher, built once at start-up.
+pub(crate) struct Matchers {
+    entries: Option<Vec<Entry>>,
+}
+
+fn regex(pattern: &str, source: &str) -> std::io::Result<Regex> {
+    Regex::new(pattern).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("middleware matcher {source:?}: {e}"),
+        )
+    })
+}
+
+impl Matchers {
+    pub(crate) fn new(compiled: Option<&'static [CompiledMatcher]>) -> std::io::Result<Matchers> {
+        let Some(compiled) = compiled else {
+            return Ok(Matchers { entries: None });
+        };
+        let conditions = |list: &'static [CompiledCondition], source: &str| {
+            list.iter()
+                .map(|c| {
+                    Ok(Condition {
+                        kind: c.kind,
+                        key: c.key,
+                        value: c.value.map(|v| regex(v, source)).transpose()?,
+                    })
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        };
+        let entries = compiled
+            .iter()
+            .map(|m| {
+                Ok(Entry {
+                    path: regex(m.regex, m.source)?,
+                    prefix: m.prefix,
+                    has: conditions(m.has, m.source)?,
+                    missing: conditions(m.missing, m.source)?,
+                })
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(Matchers {
+            entries: Some(entries),
+        })
+    }
+
+    /// Whether the middleware runs for this request: the path is tested as received and, if
+    /// that fails, percent-decoded.
+    pub(crate) fn matches(&self, path: &str, query: Option<&str>, headers: &HeaderMap) -> bool {
+        let Some(entries) = &self.entries else {
+            return true;
+        };
+        let decoded = path.contains('%').then(|| {
+            percent_encoding::percent_decode_str(path)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
+        let mut facts = Facts {
+            headers,
+            query,
+            cookies: None,
+            params: None,
+        };
+        entries.iter().any(|entry| {
+            if decoded.is_none() && !path.starts_with(entry.prefix) && !path.starts_with(NEXT_DATA)
+            {
+                return false;
+            }
+            let path_matches = entry.path.is_match(path).unwrap_or(false)
+                || decoded
+                    .as_deref()
+                    .is_some_and(|d| entry.path.is_match(d).unwrap_or(false));
+            path_matches
+                && entry.has.iter().all(|c| facts.holds(c))
+                && !entry.missing.iter().any(|c| facts.holds(c))
+        })
+    }
+}
+
+/// Next's data routes, which every matcher also accepts in front of its source.
+const NEXT_DATA: &str = "/_next/data/";
+
+/// What conditions look at, parsed only when a condition needs it.
+struct Facts<'a> {
+    headers: &'a HeaderMap,
+    query: Option<&'a str>,
+    cookies: Option<RequestCookies>,
+    params: Option<SearchParams>,
+}
+
+impl Facts<'_> {
+    fn holds(&mut self, condition: &Condition) -> bool {
+        let value: Option<String> = match condition.kind {
+            HasKind::Header => self
+                .headers
+                .get(condition.key)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            HasKind::Cookie => {
+                let headers = self.headers;
+                self.cookies
+                    .get_or_insert_with(|| RequestCookies::from_headers(headers))
+                    .get(condition.key)
+                    .map(|c| c.value.clone())
+            }
+            HasKind::Query => {
+                let query = self.query.unwrap_or("");
+                self.params
+                    .get_or_insert_with(|| SearchParams::parse(query))
+                    .get_all(condition.key)
+                    .last()
+                    .map(|v| (*v).to_owned())
+            }
+            HasKind::Host => self
+                .headers
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(|h| h.split(':').next().unwrap_or("").to_ascii_lowercase()),
+        };
+        match (&condition.value, value) {
+            (None, Some(v)) => !v.is_empty(),
+            (Some(re), Some(v)) => re.is_match(&v).unwrap_or(false),
+            (_, None) => false,
+        }
+    }
+}

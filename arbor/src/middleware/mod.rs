@@ -1,0 +1,403 @@
+//! The root middleware (`proxy.rs` exporting `proxy`, or `middleware.rs` exporting
+//! `middleware`): runs before the routes for the requests its matcher selects, and can
+//! continue, rewrite, redirect or answer.
+//!
+//! ```
+//! // proxy.rs, beside app/
+//! use arbor::middleware::{Config, Has, Matcher, Next, Outcome};
+//! use arbor::prelude::*;
+//!
+//! pub const CONFIG: Config = Config {
+//!     matcher: &[
+//!         Matcher::new("/api/:path*"),
+//!         Matcher::new("/flag").has(&[Has::query("mw").value("on")]),
+//!     ],
+//! };
+//!
+//! pub async fn proxy(req: Request) -> Outcome {
+//!     if req.header("authorization") != Some("Bearer good") {
+//!         return Response::json(&serde_json::json!({ "message": "authentication failed" }))
+//!             .with_status(StatusCode::UNAUTHORIZED)
+//!             .into();
+//!     }
+//!     Next::new().with_header("x-checked", "1").into()
+//! }
+//! ```
+//!
+//! The middleware returns an [`Outcome`]: go on to the route ([`Next`]), serve another URL
+//! ([`Rewrite`]), or answer ([`Response`], a redirect included). It may also return `Next`,
+//! `Rewrite` or `Response` directly, a `Result` of one (an internal error answers 500), or
+//! nothing, which goes on like `Next::new()`. `Next` and `Rewrite` are not responses: a route
+//! handler cannot return them.
+//!
+//! `CONFIG` is read and compiled by `arbor-build`: a source that is not a valid
+//! path-to-regexp pattern fails the build. Sources are anchored at both ends and
+//! case-sensitive; `:name` is one segment, `:name*` zero or more (so `/api/:path*` also matches
+//! `/api`), `:name+` one or more, `:name?` optional, `(regex)` a group, and a negative
+//! lookahead such as `/((?!api|_next/static).*)` excludes paths. Without `CONFIG` the
+//! middleware runs for every request.
+
+mod matcher;
+mod outcome;
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use http::request::Parts;
+use tokio_util::task::TaskTracker;
+
+use crate::body::Body;
+use crate::context::Context;
+use crate::handler::{Argument, Bodies, BodyUse, Leaves, ViaArbor};
+
+pub(crate) use matcher::Matchers;
+#[doc(hidden)]
+pub use matcher::{CompiledCondition, CompiledMatcher};
+pub use outcome::{IntoOutcome, Next, Outcome, Rewrite};
+
+/// The middleware's configuration: `pub const CONFIG: Config = Config { matcher: &[...] };`.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// The requests the middleware runs for: one entry matching is enough.
+    pub matcher: &'static [Matcher],
+}
+
+/// One matcher entry: a path source, and conditions on the request.
+#[derive(Debug, Clone, Copy)]
+pub struct Matcher {
+    source: &'static str,
+    has: &'static [Has],
+    missing: &'static [Has],
+}
+
+impl Matcher {
+    /// Requests whose path matches `source` (`/about/:path*`).
+    pub const fn new(source: &'static str) -> Self {
+        Matcher {
+            source,
+            has: &[],
+            missing: &[],
+        }
+    }
+
+    /// ... when every one of these conditions holds.
+    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
+        self.has = conditions;
+        self
+    }
+
+    /// ... when none of these conditions holds.
+    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
+        self.missing = conditions;
+        self
+    }
+
+    /// The source as written.
+    pub const fn source(&self) -> &'static str {
+        self.source
+    }
+}
+
+/// What a condition looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HasKind {
+    /// A request header (name case-insensitive).
+    Header,
+    /// A cookie.
+    Cookie,
+    /// A query parameter (the last value when repeated).
+    Query,
+    /// The host name, without the port.
+    Host,
+}
+
+/// A condition of a matcher entry: present, or with a value matching `^value$`.
+#[derive(Debug, Clone, Copy)]
+pub struct Has {
+    kind: HasKind,
+    key: &'static str,
+    value: Option<&'static str>,
+}
+
+impl Has {
+    /// The header `key` is present.
+    pub const fn header(key: &'static str) -> Self {
+        Has {
+            kind: HasKind::Header,
+            key,
+            value: None,
+        }
+    }
+
+    /// The cookie `key` is present.
+    pub const fn cookie(key: &'static str) -> Self {
+        Has {
+            kind: HasKind::Cookie,
+            key,
+            value: None,
+        }
+    }
+
+    /// The query parameter `key` is present.
+    pub const fn query(key: &'static str) -> Self {
+        Has {
+            kind: HasKind::Query,
+            key,
+            value: None,
+        }
+    }
+
+    /// The host name matches `pattern` (a regular expression, anchored).
+    pub const fn host(pattern: &'static str) -> Self {
+        Has {
+            kind: HasKind::Host,
+            key: "",
+            value: Some(pattern),
+        }
+    }
+
+    /// ... and its value matches `pattern` (a regular expression, anchored at both ends).
+    pub const fn value(mut self, pattern: &'static str) -> Self {
+        self.value = Some(pattern);
+        self
+    }
+
+    /// What the condition looks at.
+    pub const fn kind(&self) -> HasKind {
+        self.kind
+    }
+
+    /// The header, cookie or query key (empty for a host).
+    pub const fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The value pattern, if any.
+    pub const fn value_pattern(&self) -> Option<&'static str> {
+        self.value
+    }
+}
+
+/// The root middleware function: an async function of [`Argument`]s (`Request`,
+/// [`WaitUntil`], `State<S>`...) returning an [`Outcome`] or anything [`IntoOutcome`] takes.
+/// Implemented for every such function of up to 8 arguments.
+///
+/// The request it sees is the client's; the body is read (within the app's body limit) only
+/// when it takes `Request`, and the route reads it again afterwards.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a middleware function",
+    note = "a middleware is an `async fn` whose arguments are extractors (`Request`, `WaitUntil`, `State<S>`...) and which returns an `Outcome`, `Next`, `Rewrite`, `Response`, or a `Result` of one"
+)]
+pub trait Middleware<T, S>: Clone + Send + Sync + Sized + 'static {
+    /// Whether an argument reads the request body.
+    const READS_BODY: bool;
+
+    /// Runs the middleware on the request's head (and a copy of its body, when it reads it).
+    fn call<'a>(
+        self,
+        parts: &'a mut Parts,
+        body: Option<Body>,
+        cx: &'a Context,
+        state: S,
+    ) -> BoxFuture<'a, Outcome>;
+}
+
+macro_rules! impl_middleware {
+    ($(($t:ident, $m:ident)),*) => {
+        #[allow(non_snake_case, unused_mut, unused_variables)]
+        impl<F, Fut, R, S, $($t, $m,)*> Middleware<($($m,)* $($t,)*), S> for F
+        where
+            F: FnOnce($($t),*) -> Fut + Clone + Send + Sync + 'static,
+            Fut: Future<Output = R> + Send,
+            R: IntoOutcome,
+            S: Send + Sync + 'static,
+            $($t: Argument<S, $m>,)*
+            ($(<$t as Argument<S, $m>>::Body,)*): Bodies,
+        {
+            const READS_BODY: bool =
+                <<($(<$t as Argument<S, $m>>::Body,)*) as Bodies>::Out as BodyUse>::READS;
+
+            fn call<'a>(
+                self,
+                parts: &'a mut Parts,
+                body: Option<Body>,
+                cx: &'a Context,
+                state: S,
+            ) -> BoxFuture<'a, Outcome> {
+                Box::pin(async move {
+                    let mut body = body;
+                    $(
+                        let $t = match <$t as Argument<S, $m>>::from_request(parts, &mut body, cx, &state).await {
+                            Ok(value) => value,
+                            Err(rejection) => return Outcome::Respond(rejection.into()),
+                        };
+                    )*
+                    let mut outcome = self($($t),*).await.into_outcome();
+                    cx.set_cookies_on(outcome.headers_mut());
+                    outcome
+                })
+            }
+        }
+    };
+}
+
+impl_middleware!();
+impl_middleware!((T1, M1));
+impl_middleware!((T1, M1), (T2, M2));
+impl_middleware!((T1, M1), (T2, M2), (T3, M3));
+impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4));
+impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5));
+impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5), (T6, M6));
+impl_middleware!(
+    (T1, M1),
+    (T2, M2),
+    (T3, M3),
+    (T4, M4),
+    (T5, M5),
+    (T6, M6),
+    (T7, M7)
+);
+impl_middleware!(
+    (T1, M1),
+    (T2, M2),
+    (T3, M3),
+    (T4, M4),
+    (T5, M5),
+    (T6, M6),
+    (T7, M7),
+    (T8, M8)
+);
+
+/// A middleware with its state, ready to run: what the request path stores.
+pub(crate) trait ErasedMiddleware: Send + Sync {
+    fn call<'a>(
+        &'a self,
+        parts: &'a mut Parts,
+        body: Option<Body>,
+        cx: &'a Context,
+    ) -> BoxFuture<'a, Outcome>;
+}
+
+struct WithState<H, T, S> {
+    handler: H,
+    state: S,
+    _args: PhantomData<fn() -> T>,
+}
+
+impl<H, T, S> ErasedMiddleware for WithState<H, T, S>
+where
+    H: Middleware<T, S>,
+    S: Clone + Send + Sync + 'static,
+    T: 'static,
+{
+    fn call<'a>(
+        &'a self,
+        parts: &'a mut Parts,
+        body: Option<Body>,
+        cx: &'a Context,
+    ) -> BoxFuture<'a, Outcome> {
+        self.handler
+            .clone()
+            .call(parts, body, cx, self.state.clone())
+    }
+}
+
+/// Gives a middleware its state.
+type WithStateFn<S> = Arc<dyn Fn(&S) -> Arc<dyn ErasedMiddleware> + Send + Sync>;
+
+/// The middleware of an app, waiting for the app state.
+pub(crate) struct MiddlewareSlot<S> {
+    ready: WithStateFn<S>,
+    /// Whether it reads the request body.
+    pub(crate) reads_body: bool,
+}
+
+impl<S> Clone for MiddlewareSlot<S> {
+    fn clone(&self) -> Self {
+        MiddlewareSlot {
+            ready: self.ready.clone(),
+            reads_body: self.reads_body,
+        }
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> MiddlewareSlot<S> {
+    pub(crate) fn new<H, T>(handler: H) -> Self
+    where
+        H: Middleware<T, S>,
+        T: 'static,
+    {
+        MiddlewareSlot {
+            ready: Arc::new(move |state: &S| {
+                Arc::new(WithState {
+                    handler: handler.clone(),
+                    state: state.clone(),
+                    _args: PhantomData,
+                }) as Arc<dyn ErasedMiddleware>
+            }),
+            reads_body: H::READS_BODY,
+        }
+    }
+
+    /// The middleware, given its state.
+    pub(crate) fn ready(&self, state: &S) -> Arc<dyn ErasedMiddleware> {
+        (self.ready)(state)
+    }
+
+    /// The middleware, given its state, for an app of another state type.
+    pub(crate) fn with_state<S2>(&self, state: &S) -> MiddlewareSlot<S2> {
+        let ready = self.ready(state);
+        MiddlewareSlot {
+            ready: Arc::new(move |_: &S2| ready.clone()),
+            reads_body: self.reads_body,
+        }
+    }
+}
+
+/// `event.waitUntil(promise)`: runs work after the response is sent, and graceful shutdown
+/// waits for it.
+///
+/// ```
+/// use arbor::middleware::{Next, WaitUntil};
+/// use arbor::prelude::*;
+///
+/// pub async fn proxy(req: Request, event: WaitUntil) -> Next {
+///     let path = req.pathname().to_owned();
+///     event.wait_until(async move {
+///         // e.g. send an analytics event without delaying the response
+///         let _ = path;
+///     });
+///     Next::new()
+/// }
+/// ```
+#[derive(Clone)]
+pub struct WaitUntil {
+    tracker: TaskTracker,
+}
+
+impl WaitUntil {
+    /// Spawns `work`; the response does not wait for it, shutdown does.
+    pub fn wait_until<F>(&self, work: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.tracker.spawn(work);
+    }
+}
+
+impl<S: Send + Sync> Argument<S, ViaArbor> for WaitUntil {
+    type Body = Leaves;
+
+    async fn from_request(
+        _parts: &mut Parts,
+        _body: &mut Option<Body>,
+        cx: &Context,
+        _state: &S,
+    ) -> Result<Self, http::Response<Body>> {
+        Ok(WaitUntil {
+            tracker: cx.site.background.clone(),
+        })
+    }
+}
