@@ -120,6 +120,15 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
                 let source = &e.source;
                 let regex = &e.regex;
                 let prefix = &e.prefix;
+                let shortcut = match &e.shortcut {
+                    crate::matcher::Shortcut::None => quote!(::arbor::__codegen::Shortcut::None),
+                    crate::matcher::Shortcut::Exact(path) => {
+                        quote!(::arbor::__codegen::Shortcut::Exact(#path))
+                    }
+                    crate::matcher::Shortcut::Subtree(path) => {
+                        quote!(::arbor::__codegen::Shortcut::Subtree(#path))
+                    }
+                };
                 let has = e.has.iter().map(condition);
                 let missing = e.missing.iter().map(condition);
                 quote! {
@@ -127,6 +136,7 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
                         source: #source,
                         regex: #regex,
                         prefix: #prefix,
+                        shortcut: #shortcut,
                         has: &[#(#has),*],
                         missing: &[#(#missing),*],
                     }

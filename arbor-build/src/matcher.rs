@@ -340,9 +340,82 @@ pub fn literal_prefix(source: &str) -> Result<String, SourceError> {
     Ok(prefix)
 }
 
+/// A sure answer for the common sources, so most matching requests skip the regex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shortcut {
+    /// The regex decides.
+    None,
+    /// A source of plain text (`/exact`): that pathname matches.
+    Exact(String),
+    /// Plain text then a final `/:name*` (`/about/:path*`): that pathname, and every pathname
+    /// under it, match.
+    Subtree(String),
+}
+
+/// The [`Shortcut`] of a source. It only ever answers yes: a pathname it does not take goes
+/// to the regex, which also accepts Next's `/_next/data/…` and `.json` forms.
+pub fn shortcut(source: &str) -> Result<Shortcut, SourceError> {
+    let tokens = parse(source)?;
+    let mut text = String::new();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Text(t) => text.push_str(t),
+            Token::Key {
+                prefix,
+                suffix,
+                pattern,
+                modifier,
+            } => {
+                let last = i + 1 == tokens.len();
+                let any_segments = prefix == "/"
+                    && suffix.is_empty()
+                    && pattern == DEFAULT_PATTERN
+                    && modifier == "*";
+                if last && any_segments && !text.is_empty() && !text.ends_with('/') {
+                    return Ok(Shortcut::Subtree(text));
+                }
+                return Ok(Shortcut::None);
+            }
+        }
+    }
+    Ok(Shortcut::Exact(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortcuts_only_where_the_regex_agrees() {
+        assert_eq!(
+            shortcut("/about/:path*").unwrap(),
+            Shortcut::Subtree("/about".into())
+        );
+        assert_eq!(
+            shortcut("/exact").unwrap(),
+            Shortcut::Exact("/exact".into())
+        );
+        assert_eq!(shortcut("/").unwrap(), Shortcut::Exact("/".into()));
+        for none in [
+            "/api/:path+",
+            "/num/(\\d+)",
+            "/a/:id",
+            "/a/:p*/b",
+            "/:p*",
+            "/a/{:p}*",
+        ] {
+            assert_eq!(shortcut(none).unwrap(), Shortcut::None, "{none}");
+        }
+        // Every path a shortcut takes, the regex takes too.
+        for (source, path) in [
+            ("/about/:path*", "/about"),
+            ("/about/:path*", "/about/team"),
+            ("/about/:path*", "/about/a/b%20c"),
+            ("/exact", "/exact"),
+        ] {
+            assert!(matches(source, path), "{source} {path}");
+        }
+    }
 
     fn matches(source: &str, path: &str) -> bool {
         let re = fancy_regex::Regex::new(&compile(source).expect("compiles")).expect("valid regex");

@@ -42,6 +42,8 @@ pub struct Matcher {
     pub regex: String,
     /// What every matching pathname starts with (besides Next's data-route prefix).
     pub prefix: String,
+    /// The pathnames sure to match without the regex.
+    pub shortcut: matcher::Shortcut,
     /// All must match.
     pub has: Vec<Condition>,
     /// None may match.
@@ -238,14 +240,21 @@ fn read_matcher(expr: &Expr) -> Result<Matcher, String> {
             ))
         }
     };
-    let (regex, prefix) = matcher::compile(&source)
+    let (regex, prefix, shortcut) = matcher::compile(&source)
         .and_then(|re| check_regex(&re).map(|()| re))
-        .and_then(|re| Ok((re, matcher::literal_prefix(&source)?)))
+        .and_then(|re| {
+            Ok((
+                re,
+                matcher::literal_prefix(&source)?,
+                matcher::shortcut(&source)?,
+            ))
+        })
         .map_err(|e| format!("the source {source:?} does not compile: {e}"))?;
     let mut out = Matcher {
         source,
         regex,
         prefix,
+        shortcut,
         has: Vec::new(),
         missing: Vec::new(),
     };

@@ -24,10 +24,10 @@ use tower::{Layer, Service, ServiceExt};
 
 use crate::body::Body;
 use crate::cache::{CacheStore, MemoryStore};
-use crate::flow::{Answer, Core, Fallback, Parts, RouteParts};
+use crate::flow::{Answer, Core, Fallback, MiddlewareSlot, Parts, RouteParts};
 use crate::handler::{Handler, Slot};
-use crate::layers::{BodyLimit, BodyLimitLayer, Compression, RequestLog};
-use crate::middleware::{CompiledMatcher, Matchers, Middleware, MiddlewareSlot};
+use crate::layers::Defaults;
+use crate::middleware::{CompiledMatcher, Matchers, Middleware};
 use crate::routing::Route;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -81,7 +81,7 @@ const DEFAULT_ORIGIN: &str = "http://localhost:3000";
 pub struct App<S = ()> {
     routes: Vec<Route<S>>,
     not_found: Option<Slot<S>>,
-    middleware: Option<(MiddlewareSlot<S>, Option<&'static [CompiledMatcher]>)>,
+    middleware: Option<AppMiddleware<S>>,
     fallback: Option<Fallback>,
     layers: Vec<LayerFn>,
     settings: Settings,
@@ -90,6 +90,9 @@ pub struct App<S = ()> {
 }
 
 type LayerFn = Arc<dyn Fn(AppService) -> AppService + Send + Sync>;
+
+/// The root middleware and its compiled matcher.
+type AppMiddleware<S> = (MiddlewareSlot<S, Core>, Option<&'static [CompiledMatcher]>);
 
 #[derive(Clone)]
 struct Settings {
@@ -331,9 +334,7 @@ impl App<()> {
             ),
         };
         let middleware = match &self.middleware {
-            Some((slot, matcher)) => {
-                Some((slot.ready(&()), slot.reads_body, Matchers::new(*matcher)?))
-            }
+            Some((slot, matcher)) => Some((slot.ready(&()), Matchers::new(*matcher)?)),
             None => None,
         };
         let core = Core::new(Parts {
@@ -486,11 +487,9 @@ impl Service<http::Request<Body>> for Inner {
     type Error = Infallible;
     type Future = FutureEither<Answer, BoxFuture<'static, Result<Response, Infallible>>>;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        match self {
-            Inner::Core(core) => core.poll_ready(cx),
-            Inner::Layered { service, .. } => service.poll_ready(cx),
-        }
+    /// Always ready: a request to the app's own layers waits for their readiness itself.
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
@@ -500,14 +499,16 @@ impl Service<http::Request<Body>> for Inner {
                 if let Some(peer) = *peer {
                     req.extensions_mut().insert(ConnectInfo(peer));
                 }
-                FutureEither::Right(service.call(req))
+                // Each request waits for the layers to be ready (a concurrency limit, a rate
+                // limit), on a clone of them, as axum calls its routes.
+                FutureEither::Right(Box::pin(service.clone().oneshot(req)))
             }
         }
     }
 }
 
 /// The app with its default layers: what a connection serves.
-pub(crate) type Stack = RequestLog<Compression<BodyLimit<Inner>>>;
+pub(crate) type Stack = Defaults<Inner>;
 
 /// An app, built: its request path, its own layers, and the settings of the default layers.
 pub(crate) struct Built {
@@ -531,11 +532,7 @@ impl Built {
                 peer: peer.and_then(|addr| HeaderValue::try_from(addr.ip().to_string()).ok()),
             }),
         };
-        let limited = BodyLimitLayer::optional(self.body_limit).layer(inner);
-        RequestLog::optional(
-            Compression::optional(limited, self.compression),
-            self.request_log,
-        )
+        Defaults::new(inner, self.request_log, self.compression, self.body_limit)
     }
 }
 

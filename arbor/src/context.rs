@@ -12,8 +12,9 @@ use http::header::{HeaderName, HOST};
 use http::{HeaderMap, HeaderValue};
 use tokio_util::task::TaskTracker;
 
-use crate::cookies::{ProxyCookies, ResponseCookie};
+use crate::cookies::{ProxyCookies, ResponseCookie, SetCookieLines};
 use crate::error::Error;
+use crate::headers::{self, HeaderList};
 use crate::routing::params::{FromParams, Params};
 
 /// The per-request context a handler is called with. Built by the router; it has no public
@@ -24,6 +25,9 @@ pub struct Context {
     pub(crate) client: Client,
     pub(crate) probe: Option<RenderProbe>,
     pub(crate) proxy_cookies: Option<ProxyCookies>,
+    /// The headers the middleware's `Next` or `Rewrite` set: copied onto the request when a
+    /// handler argument may read it, merged into the response.
+    middleware_headers: Option<HeaderList>,
     /// Cookies set through `Cookies`, created on first use.
     jar: OnceLock<Arc<Mutex<Vec<ResponseCookie>>>>,
 }
@@ -50,6 +54,7 @@ impl Context {
             client: Client::Peer(peer),
             probe: None,
             proxy_cookies: None,
+            middleware_headers: None,
             jar: OnceLock::new(),
         }
     }
@@ -62,14 +67,37 @@ impl Context {
             client: Client::Render,
             probe,
             proxy_cookies: None,
+            middleware_headers: None,
             jar: OnceLock::new(),
         }
     }
 
-    /// With the cookies a middleware set, for the cookie readers.
-    pub(crate) fn with_proxy_cookies(mut self, cookies: Option<ProxyCookies>) -> Self {
+    /// With what the middleware set: its cookies, for the cookie readers, and its headers.
+    pub(crate) fn with_middleware(
+        mut self,
+        cookies: Option<ProxyCookies>,
+        headers: Option<HeaderList>,
+    ) -> Self {
         self.proxy_cookies = cookies;
+        self.middleware_headers = headers;
         self
+    }
+
+    /// Copies the middleware's headers onto the handler's request, before its arguments read
+    /// it. Handlers without arguments skip it: nothing of theirs could see them.
+    pub(crate) fn prepare(&self, request: &mut HeaderMap) {
+        if let Some(middleware) = &self.middleware_headers {
+            headers::copy_onto_request(request, middleware);
+        }
+    }
+
+    /// What the response gets on its way out of the handler: the cookies set through
+    /// `Cookies` after its own `Set-Cookie` lines, then the middleware's headers.
+    pub(crate) fn finish(&mut self, response: &mut HeaderMap) {
+        self.set_cookies_on(response);
+        if let Some(middleware) = self.middleware_headers.take() {
+            headers::merge_into_response(response, middleware);
+        }
     }
 
     /// The queue `Cookies::set` writes to.
@@ -78,18 +106,19 @@ impl Context {
     }
 
     /// Appends the cookies set through `Cookies` after the response's own `Set-Cookie` lines.
-    pub(crate) fn set_cookies_on(&self, headers: &mut HeaderMap) {
+    pub(crate) fn set_cookies_on(&self, lines: &mut dyn SetCookieLines) {
         let Some(jar) = self.jar.get() else { return };
         let pending = std::mem::take(&mut *jar.lock().unwrap_or_else(|p| p.into_inner()));
         for cookie in pending {
-            headers.append(http::header::SET_COOKIE, cookie.header_value());
+            lines.push(cookie.header_value());
         }
     }
 }
 
-/// What every request a server answers shares.
+/// What every request an app answers shares. It has no public API.
+#[doc(hidden)]
 #[derive(Debug)]
-pub(crate) struct Site {
+pub struct Site {
     /// The origin (`http://localhost:3000`) request URLs are built from: the server's
     /// configured host and port, never the client's `Host` header.
     pub(crate) origin: Box<str>,

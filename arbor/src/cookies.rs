@@ -357,9 +357,8 @@ impl fmt::Display for ResponseCookie {
 }
 
 /// The name of a `Set-Cookie` line.
-fn set_cookie_name(value: &HeaderValue) -> Option<&str> {
-    let text = value.to_str().ok()?;
-    Some(text.split_once('=').map_or(text, |(name, _)| name).trim())
+pub(crate) fn set_cookie_name(value: &HeaderValue) -> Option<&str> {
+    value.to_str().ok().map(line_name)
 }
 
 /// The cookies a response sets (`response.cookies` in Next.js): a view over its `Set-Cookie`
@@ -374,14 +373,69 @@ fn set_cookie_name(value: &HeaderValue) -> Option<&str> {
 /// assert!(cookies.has("a"));
 /// assert_eq!(cookies.get("a"), Some("a=2; Path=/"));
 /// ```
-#[derive(Debug)]
 pub struct ResponseCookies<'a> {
-    headers: &'a mut HeaderMap,
+    lines: &'a mut dyn SetCookieLines,
+}
+
+impl std::fmt::Debug for ResponseCookies<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.lines.all()).finish()
+    }
+}
+
+/// Where `Set-Cookie` lines are kept: a response's headers, or what a middleware's `Next`
+/// sets.
+pub(crate) trait SetCookieLines: Send {
+    /// Whether there is any line.
+    fn any(&self) -> bool;
+    /// Every line, in order.
+    fn all(&self) -> Vec<&str>;
+    /// Adds a line after the others.
+    fn push(&mut self, line: HeaderValue);
+    /// Removes the lines that set `name`.
+    fn remove_named(&mut self, name: &str);
+}
+
+impl SetCookieLines for HeaderMap {
+    fn any(&self) -> bool {
+        self.contains_key(SET_COOKIE)
+    }
+
+    fn all(&self) -> Vec<&str> {
+        self.get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    fn push(&mut self, line: HeaderValue) {
+        self.append(SET_COOKIE, line);
+    }
+
+    fn remove_named(&mut self, name: &str) {
+        if !self
+            .get_all(SET_COOKIE)
+            .iter()
+            .any(|v| set_cookie_name(v) == Some(name))
+        {
+            return;
+        }
+        let kept: Vec<HeaderValue> = self
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter(|v| set_cookie_name(v) != Some(name))
+            .cloned()
+            .collect();
+        self.remove(SET_COOKIE);
+        for value in kept {
+            self.append(SET_COOKIE, value);
+        }
+    }
 }
 
 impl<'a> ResponseCookies<'a> {
-    pub(crate) fn new(headers: &'a mut HeaderMap) -> Self {
-        ResponseCookies { headers }
+    pub(crate) fn new(lines: &'a mut dyn SetCookieLines) -> Self {
+        ResponseCookies { lines }
     }
 
     /// Sets `name=value; Path=/`.
@@ -391,8 +445,8 @@ impl<'a> ResponseCookies<'a> {
 
     /// Sets a cookie with its attributes.
     pub fn set_cookie(&mut self, cookie: ResponseCookie) -> &mut Self {
-        self.remove_line(cookie.name());
-        self.headers.append(SET_COOKIE, cookie.header_value());
+        self.lines.remove_named(cookie.name());
+        self.lines.push(cookie.header_value());
         self
     }
 
@@ -403,43 +457,26 @@ impl<'a> ResponseCookies<'a> {
 
     /// The `Set-Cookie` line for `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .find(|v| set_cookie_name(v) == Some(name))
-            .and_then(|v| v.to_str().ok())
+        self.lines
+            .all()
+            .into_iter()
+            .find(|line| line_name(line) == name)
     }
 
     /// Every `Set-Cookie` line.
     pub fn get_all(&self) -> Vec<&str> {
-        self.headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect()
+        self.lines.all()
     }
 
     /// Whether the response sets `name`.
     pub fn has(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+}
 
-    fn remove_line(&mut self, name: &str) {
-        if !self.has(name) {
-            return;
-        }
-        let kept: Vec<HeaderValue> = self
-            .headers
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter(|v| set_cookie_name(v) != Some(name))
-            .cloned()
-            .collect();
-        self.headers.remove(SET_COOKIE);
-        for value in kept {
-            self.headers.append(SET_COOKIE, value);
-        }
-    }
+/// The name a `Set-Cookie` line sets.
+fn line_name(line: &str) -> &str {
+    line.split_once('=').map_or(line, |(name, _)| name).trim()
 }
 
 /// The cookies a middleware set on its `Next` or `Rewrite`: the handler's cookie readers see
@@ -448,11 +485,13 @@ impl<'a> ResponseCookies<'a> {
 pub(crate) struct ProxyCookies(pub(crate) Arc<Vec<(String, String)>>);
 
 impl ProxyCookies {
-    /// The name and decoded value of each `Set-Cookie` line in `headers`; `None` when none.
-    pub(crate) fn from_set_cookie(headers: &HeaderMap) -> Option<ProxyCookies> {
+    /// The name and decoded value of each `Set-Cookie` line; `None` when none.
+    pub(crate) fn from_set_cookie(lines: &dyn SetCookieLines) -> Option<ProxyCookies> {
+        if !lines.any() {
+            return None;
+        }
         let mut cookies = Vec::new();
-        for line in headers.get_all(SET_COOKIE) {
-            let Ok(line) = line.to_str() else { continue };
+        for line in lines.all() {
             let pair = line.split(';').next().unwrap_or("");
             if let Some((name, value)) = pair.split_once('=') {
                 let value = percent_decode_str(value.trim()).decode_utf8_lossy();

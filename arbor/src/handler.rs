@@ -67,7 +67,7 @@ use futures_util::future::BoxFuture;
 use http::request::Parts;
 
 use crate::body::Body;
-use crate::context::Context;
+pub use crate::context::Context;
 
 type Response = http::Response<Body>;
 
@@ -252,17 +252,27 @@ macro_rules! impl_handler {
             ($(<$t as Argument<S, $m>>::Body,)*): Bodies,
         {
             fn call(self, req: http::Request<Body>, cx: Context, state: S) -> BoxFuture<'static, Response> {
+                // Split before the block, whose captures are used in place: moving them into
+                // locals inside would store them twice in the future.
+                let (mut parts, body) = req.into_parts();
+                let mut body = Some(body);
+                let mut cx = cx;
                 Box::pin(async move {
-                    let (mut parts, body) = req.into_parts();
-                    let mut body = Some(body);
+                    let reads_request = false $(|| { let _ = stringify!($t); true })*;
+                    if reads_request {
+                        cx.prepare(&mut parts.headers);
+                    }
                     $(
                         let $t = match <$t as Argument<S, $m>>::from_request(&mut parts, &mut body, &cx, &state).await {
                             Ok(value) => value,
-                            Err(rejection) => return rejection,
+                            Err(mut rejection) => {
+                                cx.finish(rejection.headers_mut());
+                                return rejection;
+                            }
                         };
                     )*
                     let mut response = self($($t),*).await.into_response();
-                    cx.set_cookies_on(response.headers_mut());
+                    cx.finish(response.headers_mut());
                     response
                 })
             }

@@ -70,6 +70,7 @@ mod extract;
 mod flow;
 mod form;
 pub mod handler;
+mod headers;
 pub mod layers;
 pub mod middleware;
 mod redirect;
@@ -166,7 +167,7 @@ macro_rules! app {
 pub mod __codegen {
     pub use crate::app::AppBuilder;
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
-    pub use crate::middleware::{CompiledCondition, CompiledMatcher};
+    pub use crate::middleware::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::routing::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart, Route,
     };

@@ -46,7 +46,8 @@ pub struct Request {
     extensions: Extensions,
     body: Option<Body>,
     cookies: OnceLock<RequestCookies>,
-    next_url: OnceLock<NextUrl>,
+    /// Boxed: most handlers never ask, and a `Request` is moved a few times.
+    next_url: OnceLock<Box<NextUrl>>,
     probe: Option<RenderProbe>,
     site: Arc<Site>,
     matched: Option<Matched>,
@@ -82,9 +83,10 @@ impl Request {
         self.next_url.get_or_init(|| {
             let origin = &self.site.origin;
             let target = self.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            NextUrl::parse(&format!("{origin}{target}"))
+            let url = NextUrl::parse(&format!("{origin}{target}"))
                 .or_else(|| NextUrl::parse(&format!("{origin}/")))
-                .unwrap_or_else(|| NextUrl::parse("http://localhost/").expect("a valid URL"))
+                .unwrap_or_else(|| NextUrl::parse("http://localhost/").expect("a valid URL"));
+            Box::new(url)
         })
     }
 

@@ -1,5 +1,7 @@
 //! The response a route handler returns.
 
+use std::cell::RefCell;
+
 use axum::response::IntoResponse;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -187,15 +189,57 @@ impl Response {
 /// Sets (or appends) a header given as text; an invalid name or value is logged and skipped,
 /// so a builder chain never fails halfway.
 pub(crate) fn set_header(headers: &mut HeaderMap, name: &str, value: &str, append: bool) {
-    match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-        (Ok(name), Ok(value)) if append => {
+    if let Some((name, value)) = parse_header(name, value) {
+        if append {
             headers.append(name, value);
-        }
-        (Ok(name), Ok(value)) => {
+        } else {
             headers.insert(name, value);
         }
-        _ => tracing::error!(header = name, "invalid response header skipped"),
     }
+}
+
+/// A header given as text; `None` (logged) when the name or value is not valid.
+pub(crate) fn parse_header(name: &str, value: &str) -> Option<(HeaderName, HeaderValue)> {
+    match (header_name(name), HeaderValue::try_from(value)) {
+        (Some(name), Ok(value)) => Some((name, value)),
+        _ => {
+            tracing::error!(header = name, "invalid response header skipped");
+            None
+        }
+    }
+}
+
+/// How many header names each thread keeps parsed.
+const NAMES_KEPT: usize = 8;
+
+thread_local! {
+    /// The header names this thread parsed lately. Handlers and middleware set the same few
+    /// names on every request, and parsing a name that is not a standard one allocates its
+    /// bytes each time; a kept name is shared instead.
+    static NAMES: RefCell<Vec<HeaderName>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A header name given as text, from the names this thread kept when it is one of them.
+fn header_name(name: &str) -> Option<HeaderName> {
+    let kept = NAMES.with(|names| {
+        let names = names.borrow();
+        names.iter().find(|kept| kept.as_str() == name).cloned()
+    });
+    if kept.is_some() {
+        return kept;
+    }
+    let parsed = HeaderName::try_from(name).ok()?;
+    // Kept only when written as it is stored (lower case), so a lookup finds it.
+    if parsed.as_str() == name {
+        NAMES.with(|names| {
+            let mut names = names.borrow_mut();
+            if names.len() == NAMES_KEPT {
+                names.remove(0);
+            }
+            names.push(parsed.clone());
+        });
+    }
+    Some(parsed)
 }
 
 impl From<http::Response<Body>> for Response {

@@ -3,6 +3,7 @@
 //! request is the app's: its layers (the request log, compression, the body limit, yours)
 //! and its request path.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::io::{self, IsTerminal};
 use std::net::{IpAddr, SocketAddr};
@@ -14,7 +15,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tower::Service;
 
-use crate::app::{App, Served};
+use crate::app::{App, Served, Stack};
 
 /// How long shutdown waits for in-flight requests before closing their connections.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -111,8 +112,7 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
-                    let stack = built.stack(Some(peer));
-                    let service = hyper::service::service_fn(move |req| stack.clone().call(req));
+                    let service = Connection(RefCell::new(built.stack(Some(peer))));
                     let conn = builder
                         .serve_connection_with_upgrades(TokioIo::new(stream), service)
                         .into_owned();
@@ -205,5 +205,21 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// The app's stack for one connection, as hyper calls it: hyper's services take `&self`,
+/// tower's `&mut self`. A connection calls its service from its own task only, so the cell is
+/// never borrowed twice, and no stack is cloned per request.
+struct Connection(RefCell<Stack>);
+
+impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Connection {
+    type Response = <Stack as Service<http::Request<hyper::body::Incoming>>>::Response;
+    type Error = <Stack as Service<http::Request<hyper::body::Incoming>>>::Error;
+    type Future = <Stack as Service<http::Request<hyper::body::Incoming>>>::Future;
+
+    fn call(&self, req: http::Request<hyper::body::Incoming>) -> Self::Future {
+        // The stack's layers are always ready (they hold no capacity of their own).
+        self.0.borrow_mut().call(req)
     }
 }

@@ -10,19 +10,23 @@
 //! [`revalidate_path`]: super::revalidate_path
 //! [`revalidate_tag`]: super::revalidate_tag
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use super::Cache;
 
 thread_local! {
     /// The cache of the handler being polled on this thread, if any.
-    static CURRENT: RefCell<Option<Arc<Cache>>> = const { RefCell::new(None) };
+    static CURRENT: Cell<Option<Arc<Cache>>> = const { Cell::new(None) };
 }
 
 /// The cache of the handler being polled; `None` outside a handler.
 pub(crate) fn current() -> Option<Arc<Cache>> {
-    CURRENT.with(|current| current.borrow().clone())
+    CURRENT.with(|current| {
+        let cache = current.take();
+        current.set(cache.clone());
+        cache
+    })
 }
 
 /// Puts a handler's cache in place for one poll and takes it back afterwards, even if the

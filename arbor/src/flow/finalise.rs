@@ -1,9 +1,10 @@
 //! The last stage: what happens to every response on its way out. A HEAD answer drops its
-//! body, a panicked handler becomes a 500, the not-found file answers 404, the middleware's
-//! headers join the route's, and a middleware's redirect to this server is made relative.
+//! body, a panicked handler becomes a 500, the not-found file answers 404, and a middleware's
+//! redirect to this server is made relative. (The middleware's headers join the route's in
+//! `headers`, where the handler's run does it too.)
 
 use http::header::{CONTENT_LENGTH, LOCATION};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use http_body::Body as _;
 
 use crate::answers;
@@ -33,38 +34,6 @@ pub(crate) fn not_found_status(mut response: Response) -> Response {
     let status = response.status();
     if !status.is_client_error() && !status.is_server_error() {
         *response.status_mut() = StatusCode::NOT_FOUND;
-    }
-    response
-}
-
-/// The middleware's response headers on the final response: they win over the route's,
-/// except `Set-Cookie`, `Vary`, `WWW-Authenticate` and `Proxy-Authenticate`, which add up
-/// (the middleware's first).
-pub(crate) fn merge_headers(mut response: Response, middleware: HeaderMap) -> Response {
-    let headers = response.headers_mut();
-    // The route's values of the headers that add up, appended after the middleware's.
-    let mut route_values = Vec::new();
-    // The header being merged; `None` while skipping one.
-    let mut current: Option<HeaderName> = None;
-    // `into_iter` moves the values and names each header once, on its first value.
-    for (name, value) in middleware {
-        if let Some(name) = name {
-            current = (name != CONTENT_LENGTH && !is_hop_by_hop(&name)).then_some(name);
-            let Some(name) = &current else { continue };
-            if matches!(
-                name.as_str(),
-                "set-cookie" | "vary" | "www-authenticate" | "proxy-authenticate"
-            ) {
-                let kept = headers.get_all(name).iter().cloned();
-                route_values.extend(kept.map(|value| (name.clone(), value)));
-            }
-            headers.insert(name.clone(), value);
-        } else if let Some(name) = &current {
-            headers.append(name.clone(), value);
-        }
-    }
-    for (name, value) in route_values {
-        headers.append(name, value);
     }
     response
 }
@@ -110,21 +79,6 @@ pub(crate) fn middleware_redirect(mut response: Response, origin_key: &str) -> R
     response
 }
 
-/// Headers that describe one connection, never passed on by a proxy.
-pub(crate) fn is_hop_by_hop(name: &HeaderName) -> bool {
-    matches!(
-        name.as_str(),
-        "connection"
-            | "keep-alive"
-            | "proxy-connection"
-            | "te"
-            | "trailer"
-            | "transfer-encoding"
-            | "upgrade"
-            | "proxy-authorization"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,38 +91,6 @@ mod tests {
                 .append(*name, HeaderValue::from_static(value));
         }
         response
-    }
-
-    #[test]
-    fn middleware_headers_win_except_those_that_add_up() {
-        let route = response(&[
-            ("x-conflict", "route"),
-            ("set-cookie", "r=1"),
-            ("vary", "x-route"),
-            ("x-route", "1"),
-        ]);
-        let middleware = response(&[
-            ("x-conflict", "middleware"),
-            ("set-cookie", "m=1"),
-            ("vary", "x-mw"),
-            ("connection", "close"),
-            ("content-length", "99"),
-        ]);
-        let merged = merge_headers(route, middleware.headers().clone());
-        let all = |name| {
-            merged
-                .headers()
-                .get_all(name)
-                .iter()
-                .map(|v| v.to_str().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(all("x-conflict"), ["middleware"]);
-        assert_eq!(all("set-cookie"), ["m=1", "r=1"]);
-        assert_eq!(all("vary"), ["x-mw", "x-route"]);
-        assert_eq!(all("x-route"), ["1"]);
-        assert!(all("connection").is_empty());
-        assert!(all("content-length").is_empty());
     }
 
     #[test]

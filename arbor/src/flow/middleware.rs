@@ -1,34 +1,224 @@
 //! The middleware stage: runs the root middleware for the requests its matcher selects, then
 //! does what its [`Outcome`] asks: go on to the route with its changes, serve another URL
 //! (another route, or another origin through the reverse proxy), or answer.
+//!
+//! The whole stage for one request is one boxed future ([`Runner::run`]), made for the app's
+//! own middleware function: the middleware's future, then the step the route decided.
 
+use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 
 use bytes::Bytes;
-use http::{HeaderMap, Method};
+use futures_util::future::BoxFuture;
+use http::request::Parts;
+use http::HeaderValue;
+use pin_project_lite::pin_project;
 
 use super::finalise;
-use super::proxy::{Proxy, Target};
-use super::run::Run;
-use super::step::{Router, Via};
+use super::proxy::{self, Proxy, Target};
+use super::run;
+use super::step::{Router, Step, Via};
 use crate::answers;
 use crate::body::{self, Body};
-use crate::cache::Cache;
 use crate::context::{Context, Site};
 use crate::cookies::ProxyCookies;
-use crate::middleware::{ErasedMiddleware, Matchers, Outcome};
+use crate::headers;
+use crate::middleware::{Changes, Matchers, Middleware, Outcome};
 
 type Response = http::Response<Body>;
 
-/// The root middleware, ready to run.
-pub(crate) struct ReadyMiddleware {
-    pub(crate) handler: Arc<dyn ErasedMiddleware>,
-    pub(crate) matchers: Matchers,
-    /// Whether it reads the body: then the body is read first, and both read it.
-    pub(crate) reads_body: bool,
+/// The app's middleware, given its state: runs the stage for a request routed by `R`.
+pub(crate) trait Runner<R>: Send + Sync {
+    fn run(
+        &self,
+        router: R,
+        stage: Arc<Shared>,
+        req: http::Request<Body>,
+        peer: Option<HeaderValue>,
+    ) -> BoxFuture<'static, Response>;
 }
 
-impl ReadyMiddleware {
+/// A middleware function with its state.
+struct Bound<H, T, S> {
+    handler: H,
+    state: S,
+    _args: PhantomData<fn() -> T>,
+}
+
+impl<H, T, S, R> Runner<R> for Bound<H, T, S>
+where
+    H: Middleware<T, S>,
+    S: Clone + Send + Sync + 'static,
+    T: 'static,
+    R: Router,
+{
+    fn run(
+        &self,
+        router: R,
+        stage: Arc<Shared>,
+        req: http::Request<Body>,
+        peer: Option<HeaderValue>,
+    ) -> BoxFuture<'static, Response> {
+        let (handler, state) = (self.handler.clone(), self.state.clone());
+        let (parts, body) = req.into_parts();
+        if H::READS_BODY && !body::is_empty(&body) {
+            // The body is read first, within the limit; the middleware reads a copy, the route
+            // the body again.
+            return Box::pin(async move {
+                let read = match body::read_all(body).await {
+                    Ok(read) => read,
+                    Err(err) => return axum::response::IntoResponse::into_response(err),
+                };
+                let copy = Some(body::of_bytes(&read));
+                let future = handler.call(parts, copy, stage.site.clone(), peer.clone(), state);
+                Stage::new(future, router, stage, None, Some(read), peer).await
+            });
+        }
+        let future = handler.call(parts, None, stage.site.clone(), peer.clone(), state);
+        Box::pin(Stage::new(future, router, stage, Some(body), None, peer))
+    }
+}
+
+pin_project! {
+    /// The middleware's future, then the step the route decided: a small hand-written
+    /// future, so nothing but the middleware's own state is held while it runs.
+    struct Stage<R, F> {
+        #[pin]
+        state: StageState<R, F>,
+    }
+}
+
+pin_project! {
+    #[project = StageProjected]
+    enum StageState<R, F> {
+        Running { #[pin] future: F, way: Option<Way<R>> },
+        Routed { step: Step },
+    }
+}
+
+impl<R: Router, F> Stage<R, F> {
+    fn new(
+        future: F,
+        router: R,
+        shared: Arc<Shared>,
+        body: Option<Body>,
+        read: Option<Bytes>,
+        peer: Option<HeaderValue>,
+    ) -> Self {
+        Stage {
+            state: StageState::Running {
+                future,
+                way: Some(Way {
+                    router,
+                    shared,
+                    body,
+                    read,
+                    peer,
+                }),
+            },
+        }
+    }
+}
+
+impl<R, F> Future for Stage<R, F>
+where
+    R: Router,
+    F: Future<Output = (Parts, Outcome)>,
+{
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Response> {
+        let mut state = self.project().state;
+        loop {
+            let step = match state.as_mut().project() {
+                StageProjected::Running { future, way } => {
+                    // A panic in the middleware is its own 500; the route's handler catches
+                    // its own in its run. (The middleware has no cache scope: Next.js's proxy
+                    // cannot revalidate either.)
+                    let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+                    let (parts, outcome) = match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(done)) => done,
+                        Err(panic) => {
+                            tracing::error!(
+                                panic = run::panic_message(&*panic),
+                                "middleware panicked; answered 500"
+                            );
+                            way.take();
+                            return Poll::Ready(answers::internal_error());
+                        }
+                    };
+                    let Some(way) = way.take() else {
+                        return Poll::Ready(answers::internal_error());
+                    };
+                    way.follow(parts, outcome)
+                }
+                StageProjected::Routed { step } => return Pin::new(step).poll(cx),
+            };
+            state.set(StageState::Routed { step });
+        }
+    }
+}
+
+/// Gives a middleware its state.
+type WithState<S, R> = Arc<dyn Fn(&S) -> Arc<dyn Runner<R>> + Send + Sync>;
+
+/// The middleware of an app, waiting for the app state.
+pub(crate) struct MiddlewareSlot<S, R> {
+    ready: WithState<S, R>,
+}
+
+impl<S, R> Clone for MiddlewareSlot<S, R> {
+    fn clone(&self) -> Self {
+        MiddlewareSlot {
+            ready: self.ready.clone(),
+        }
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static, R: Router> MiddlewareSlot<S, R> {
+    pub(crate) fn new<H, T>(handler: H) -> Self
+    where
+        H: Middleware<T, S>,
+        T: 'static,
+    {
+        MiddlewareSlot {
+            ready: Arc::new(move |state: &S| {
+                Arc::new(Bound {
+                    handler: handler.clone(),
+                    state: state.clone(),
+                    _args: PhantomData,
+                }) as Arc<dyn Runner<R>>
+            }),
+        }
+    }
+
+    /// The middleware, given its state.
+    pub(crate) fn ready(&self, state: &S) -> Arc<dyn Runner<R>> {
+        (self.ready)(state)
+    }
+
+    /// The middleware, given its state, for an app of another state type.
+    pub(crate) fn with_state<S2>(&self, state: &S) -> MiddlewareSlot<S2, R> {
+        let ready = self.ready(state);
+        MiddlewareSlot {
+            ready: Arc::new(move |_: &S2| ready.clone()),
+        }
+    }
+}
+
+/// The root middleware, ready to run, and what the stage needs of the app.
+pub(crate) struct Shared {
+    pub(crate) matchers: Matchers,
+    pub(crate) proxy: Proxy,
+    pub(crate) site: Arc<Site>,
+}
+
+impl Shared {
     /// Whether the middleware runs for this request.
     pub(crate) fn selects(&self, req: &http::Request<Body>) -> bool {
         let uri = req.uri();
@@ -37,98 +227,82 @@ impl ReadyMiddleware {
     }
 }
 
-/// What the stage needs of the app.
-pub(crate) struct Shared {
-    pub(crate) middleware: ReadyMiddleware,
-    pub(crate) proxy: Proxy,
-    pub(crate) site: Arc<Site>,
-    pub(crate) cache: Arc<Cache>,
-}
-
-/// Runs the middleware, then does what it asked.
-pub(crate) async fn run<R: Router>(
+/// What the stage keeps while the middleware runs.
+struct Way<R> {
     router: R,
     shared: Arc<Shared>,
-    req: http::Request<Body>,
-    peer: Option<http::HeaderValue>,
-    hops: u32,
-) -> Response {
-    let middleware = &shared.middleware;
-    let (mut parts, body) = req.into_parts();
-    // The body is read now only when the middleware reads it; the route reads it again.
-    let (mut body, mut bytes) = (Some(body), None);
-    if middleware.reads_body && body.as_ref().is_some_and(|b| !body::is_empty(b)) {
-        match body::read_all(body.take().unwrap_or_default()).await {
-            Ok(read) => bytes = Some(read),
-            Err(err) => return axum::response::IntoResponse::into_response(err),
-        }
-    }
-    let cx = Context::new(shared.site.clone(), None, peer.clone());
-    let copy = bytes.as_ref().map(body::of_bytes);
-    let outcome = Run::new(
-        middleware.handler.call(&mut parts, copy, &cx),
-        shared.cache.clone(),
-        "middleware",
-    )
-    .await;
-    let Some(outcome) = outcome else {
-        return answers::internal_error();
-    };
-    let body = match (&bytes, body) {
-        (Some(read), _) => body::of_bytes(read),
-        (None, body) => body.unwrap_or_default(),
-    };
-    let mut req = http::Request::from_parts(parts, body);
-    match outcome {
-        Outcome::Respond(response) => {
-            finalise::middleware_redirect(response.into_inner(), &shared.proxy.origin_key)
-        }
-        Outcome::Next(next) => {
-            let changes = next.changes;
-            let proxy_cookies =
-                forward_to_request(&mut req, &changes.headers, changes.request_headers);
-            let routed = router
-                .route(
-                    req,
-                    Via {
-                        peer,
-                        proxy_cookies,
-                    },
-                )
-                .await;
-            finalise::merge_headers(routed, changes.headers)
-        }
-        Outcome::Rewrite(rewrite) => {
-            let changes = rewrite.changes;
-            let proxy_cookies =
-                forward_to_request(&mut req, &changes.headers, changes.request_headers);
-            let routed = match shared.proxy.target(&rewrite.url) {
+    /// The body, when the middleware does not read it.
+    body: Option<Body>,
+    /// The body read whole, when it does.
+    read: Option<Bytes>,
+    peer: Option<HeaderValue>,
+}
+
+impl<R: Router> Way<R> {
+    /// What the outcome asks for, decided without waiting.
+    fn follow(self, parts: Parts, outcome: Outcome) -> Step {
+        let body = match (&self.read, self.body) {
+            (Some(read), _) => body::of_bytes(read),
+            (None, body) => body.unwrap_or_default(),
+        };
+        let mut req = http::Request::from_parts(parts, body);
+        match outcome {
+            Outcome::Respond(response) => Step::Done(finalise::middleware_redirect(
+                response.into_inner(),
+                &self.shared.proxy.origin_key,
+            )),
+            Outcome::Next(next) => {
+                let via = via(&mut req, self.peer, next.changes);
+                self.router.route(req, via)
+            }
+            Outcome::Rewrite(rewrite) => match self.shared.proxy.target(&rewrite.url) {
                 Some(Target::Internal(uri)) => {
+                    let via = via(&mut req, self.peer, rewrite.changes);
                     *req.uri_mut() = uri;
-                    router
-                        .route(
-                            req,
-                            Via {
-                                peer,
-                                proxy_cookies,
-                            },
-                        )
-                        .await
+                    self.router.route(req, via)
                 }
                 Some(Target::External(uri)) => {
-                    // Boxed: the proxy's state would make every middleware future larger.
-                    Box::pin(proxied(&shared.proxy, &cx, req, bytes, uri, hops)).await
+                    // Only a request proxied again can loop: its hops are counted here.
+                    let Some(hops) = proxy::take_hops(req.headers_mut()) else {
+                        return Step::Done(answers::internal_error());
+                    };
+                    let changes = rewrite.changes;
+                    if let Some(replaced) = changes.request_headers {
+                        *req.headers_mut() = *replaced;
+                    }
+                    headers::copy_onto_request(req.headers_mut(), &changes.headers);
+                    let (shared, read, peer) = (self.shared, self.read, self.peer);
+                    Step::boxed(async move {
+                        let cx = Context::new(shared.site.clone(), None, peer);
+                        let mut proxied = proxied(&shared.proxy, &cx, req, read, uri, hops).await;
+                        headers::merge_into_response(proxied.headers_mut(), changes.headers);
+                        proxied
+                    })
                 }
                 None => {
                     tracing::error!(
                         url = rewrite.url,
                         "the middleware rewrote to an invalid URL; answered 500"
                     );
-                    answers::internal_error()
+                    let mut failed = answers::internal_error();
+                    headers::merge_into_response(failed.headers_mut(), rewrite.changes.headers);
+                    Step::Done(failed)
                 }
-            };
-            finalise::merge_headers(routed, changes.headers)
+            },
         }
+    }
+}
+
+/// What the route gets of a `Next` or `Rewrite`: the replaced request headers at once; its
+/// headers and cookies, for the route to copy onto its request and join to its response.
+fn via(req: &mut http::Request<Body>, peer: Option<HeaderValue>, changes: Changes) -> Via {
+    if let Some(replaced) = changes.request_headers {
+        *req.headers_mut() = *replaced;
+    }
+    Via {
+        peer,
+        proxy_cookies: ProxyCookies::from_set_cookie(&changes.headers),
+        headers: Some(changes.headers),
     }
 }
 
@@ -151,35 +325,5 @@ async fn proxied(
     };
     let mut headers = parts.headers;
     cx.add_forwarded(&mut headers);
-    let method: Method = parts.method;
-    proxy.forward(method, &headers, uri, body, hops).await
-}
-
-/// What a `Next` or `Rewrite` changes in the request the route sees: the replaced request
-/// headers, the headers it sets (Next.js copies them onto the request), and its cookies for
-/// the cookie readers.
-fn forward_to_request(
-    req: &mut http::Request<Body>,
-    headers: &HeaderMap,
-    request_headers: Option<HeaderMap>,
-) -> Option<ProxyCookies> {
-    if let Some(replaced) = request_headers {
-        *req.headers_mut() = replaced;
-    }
-    let mut previous = None;
-    // A map iterates the values of one name one after another: the first replaces what the
-    // request had, the others join it.
-    for (name, value) in headers {
-        let first = previous != Some(name);
-        previous = Some(name);
-        if name == http::header::SET_COOKIE {
-            continue;
-        }
-        if first {
-            req.headers_mut().insert(name.clone(), value.clone());
-        } else {
-            req.headers_mut().append(name.clone(), value.clone());
-        }
-    }
-    ProxyCookies::from_set_cookie(headers)
+    proxy.forward(parts.method, &headers, uri, body, hops).await
 }

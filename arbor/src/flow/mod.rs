@@ -26,10 +26,14 @@ mod static_cache;
 mod step;
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{ready, Context as TaskContext, Poll};
 use std::time::Duration;
 
+use axum::response::IntoResponse;
 use http::HeaderValue;
 use tokio_util::task::TaskTracker;
 use tower::util::BoxCloneSyncService;
@@ -40,18 +44,19 @@ use crate::cache::SegmentConfig;
 use crate::cache::{Cache, CacheStore};
 use crate::context::{Context, Matched, Site};
 use crate::handler::BoxHandler;
-use crate::middleware::{ErasedMiddleware, Matchers};
+use crate::headers;
+use crate::middleware::Matchers;
 use crate::routing::params::Params;
 use crate::routing::tree::{PatternError, Raw, Tree};
 use crate::routing::{Method, StaticPaths};
 
 pub(crate) use dispatch::allow_header;
 use dispatch::{Dispatch, ReadyRoute};
-use middleware::ReadyMiddleware;
+pub(crate) use middleware::MiddlewareSlot;
+use middleware::Runner;
 use normalise::Normalised;
 use run::Run;
 use static_cache::Cached;
-pub(crate) use step::Answer;
 use step::{Router, Step, Via};
 
 type Response = http::Response<Body>;
@@ -73,7 +78,7 @@ struct Shared {
     routes: Vec<ReadyRoute>,
     not_found: Option<BoxHandler>,
     fallback: Option<Fallback>,
-    middleware: Option<Arc<middleware::Shared>>,
+    middleware: Option<(Arc<middleware::Shared>, Arc<dyn Runner<Core>>)>,
     site: Arc<Site>,
     cache: Arc<Cache>,
     statics: Arc<static_cache::Shared>,
@@ -93,7 +98,7 @@ pub(crate) struct Parts {
     pub(crate) routes: Vec<RouteParts>,
     pub(crate) not_found: Option<BoxHandler>,
     pub(crate) fallback: Option<Fallback>,
-    pub(crate) middleware: Option<(Arc<dyn ErasedMiddleware>, bool, Matchers)>,
+    pub(crate) middleware: Option<(Arc<dyn Runner<Core>>, Matchers)>,
     /// The origin request URLs are built from (`http://localhost:3000`).
     pub(crate) origin: String,
     /// The port Arbor's server listens on, when it is the one serving.
@@ -152,17 +157,13 @@ impl Core {
                 background: parts.background,
             }),
         });
-        let middleware = parts.middleware.map(|(handler, reads_body, matchers)| {
-            Arc::new(middleware::Shared {
-                middleware: ReadyMiddleware {
-                    handler,
-                    matchers,
-                    reads_body,
-                },
+        let middleware = parts.middleware.map(|(runner, matchers)| {
+            let stage = Arc::new(middleware::Shared {
+                matchers,
                 proxy: proxy::Proxy::new(&parts.origin, parts.port, parts.proxy_timeout),
                 site: site.clone(),
-                cache: cache.clone(),
-            })
+            });
+            (stage, runner)
         });
         Ok(Core {
             shared: Arc::new(Shared {
@@ -184,26 +185,21 @@ impl Core {
     }
 
     /// Answers one request: the whole request path.
-    pub(crate) fn answer(&self, mut req: http::Request<Body>, peer: Option<HeaderValue>) -> Answer {
+    pub(crate) fn answer(&self, req: http::Request<Body>, peer: Option<HeaderValue>) -> Answer {
         let head = req.method() == http::Method::HEAD;
         // 1. Normalise: 308 to the clean path, 400 for a bad escape.
-        let hops = match normalise::request(&mut req) {
-            Normalised::Go { hops } => hops,
-            Normalised::Answer(answer) => return Answer::new(Step::Done(answer), head),
-        };
+        if let Normalised::Answer(answer) = normalise::request(&req) {
+            return Answer::new(Step::Done(answer), head);
+        }
         // 2. The middleware, for the requests its matcher selects; it routes on itself.
-        if let Some(stage) = &self.shared.middleware {
-            if stage.middleware.selects(&req) {
-                let run = middleware::run(self.clone(), stage.clone(), req, peer, hops);
-                return Answer::new(Step::boxed(run), head);
+        if let Some((stage, runner)) = &self.shared.middleware {
+            if stage.selects(&req) {
+                let run = runner.run(self.clone(), stage.clone(), req, peer);
+                return Answer::new(Step::Boxed(run), head);
             }
         }
         // 3. The route (or the fallback, or not-found); 4. finalised by `Answer`.
-        let via = Via {
-            peer,
-            proxy_cookies: None,
-        };
-        Answer::new(self.route(req, via), head)
+        Answer::new(self.route(req, Via::client(peer)), head)
     }
 
     /// Renders every cached route (and each path `generate_static_params` names) before the
@@ -261,17 +257,17 @@ impl Router for Core {
         crate::layers::record_route(route.pattern);
         let params = match Params::decode(&captures) {
             Ok(params) => params,
-            Err(err) => return Step::Done(axum::response::IntoResponse::into_response(err)),
+            Err(err) => return answered(err.into_response(), via),
         };
         let matched = Matched {
             pattern: route.pattern,
             params,
         };
         match route.dispatch(req.method()) {
-            Dispatch::Answer(answer) => Step::Done(answer),
+            Dispatch::Answer(answer) => answered(answer, via),
             Dispatch::Handler(handler) => {
                 let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
-                    .with_proxy_cookies(via.proxy_cookies);
+                    .with_middleware(via.proxy_cookies, via.headers);
                 Step::Handler(self.run(handler, req, cx, route.pattern))
             }
             Dispatch::Cached(get, cached) => Step::boxed(static_cache::serve(
@@ -286,22 +282,59 @@ impl Router for Core {
         }
     }
 
-    fn unmatched(&self, req: http::Request<Body>, via: Via) -> Step {
+    fn unmatched(&self, mut req: http::Request<Body>, via: Via) -> Step {
         let shared = &self.shared;
         if let Some(fallback) = &shared.fallback {
+            if let Some(middleware) = &via.headers {
+                headers::copy_onto_request(req.headers_mut(), middleware);
+            }
             let mut fallback = fallback.clone();
             return Step::boxed(async move {
-                match tower::ServiceExt::oneshot(&mut fallback, req).await {
-                    Ok(response) => response,
-                    Err(never) => match never {},
+                let Ok(mut response) = tower::ServiceExt::oneshot(&mut fallback, req).await;
+                if let Some(middleware) = via.headers {
+                    headers::merge_into_response(response.headers_mut(), middleware);
                 }
+                response
             });
         }
         if let Some(handler) = &shared.not_found {
             let cx = Context::new(shared.site.clone(), None, via.peer)
-                .with_proxy_cookies(via.proxy_cookies);
+                .with_middleware(via.proxy_cookies, via.headers);
             return Step::NotFound(self.run(handler, req, cx, "not-found"));
         }
-        Step::Done(answers::not_found(req.uri().path(), req.headers()))
+        answered(answers::not_found(req.uri().path(), req.headers()), via)
+    }
+}
+
+/// An answer Arbor made itself, with the middleware's headers joined.
+fn answered(mut response: Response, via: Via) -> Step {
+    if let Some(middleware) = via.headers {
+        headers::merge_into_response(response.headers_mut(), middleware);
+    }
+    Step::Done(response)
+}
+
+/// A request's whole answer: its step, finalised (a HEAD answer drops its body).
+pub struct Answer {
+    step: Step,
+    head: bool,
+}
+
+impl Answer {
+    fn new(step: Step, head: bool) -> Self {
+        Answer { step, head }
+    }
+}
+
+impl Future for Answer {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let mut response = ready!(Pin::new(&mut this.step).poll(cx));
+        if this.head {
+            finalise::strip_body(&mut response);
+        }
+        Poll::Ready(Ok(response))
     }
 }

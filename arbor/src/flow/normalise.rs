@@ -1,58 +1,29 @@
 //! The first stage of every request: repeated slashes and a trailing slash redirect (308) to
-//! the clean path, a malformed percent-escape is the client's error (400), and the header
-//! Arbor uses to count its own rewrite hops is taken off the request.
+//! the clean path, and a malformed percent-escape is the client's error (400).
 
 use axum::extract::OriginalUri;
-use http::{HeaderName, HeaderValue};
 use percent_encoding::percent_decode_str;
 
 use crate::answers;
 use crate::body::Body;
 
-/// Proxied rewrites carry their hop count, so a rewrite that proxies back to this server is
-/// cut off instead of looping.
-pub(crate) const HOPS: HeaderName = HeaderName::from_static("x-arbor-rewrite-hops");
-
-/// How many times a rewrite may proxy back to this server.
-pub(crate) const MAX_HOPS: u32 = 8;
-
 /// What the first stage decided.
 pub(crate) enum Normalised {
-    /// Go on; the request has come back through this many of its own rewrites.
-    Go { hops: u32 },
-    /// Answer at once: 308 to the clean path, 400, or 500 for a rewrite loop.
+    /// Go on.
+    Go,
+    /// Answer at once: 308 to the clean path, or 400.
     Answer(http::Response<Body>),
 }
 
-/// Checks the request's path and takes the hop count off it.
-pub(crate) fn request(req: &mut http::Request<Body>) -> Normalised {
+/// Checks the request's path.
+pub(crate) fn request(req: &http::Request<Body>) -> Normalised {
     match check(req.uri().path(), req.uri().query()) {
-        PathCheck::Clean => {}
+        PathCheck::Clean => Normalised::Go,
         PathCheck::Redirect(location) => {
-            return Normalised::Answer(answers::permanent_redirect(mounted(req, location)))
+            Normalised::Answer(answers::permanent_redirect(mounted(req, location)))
         }
-        PathCheck::MalformedEscape => return Normalised::Answer(answers::bad_request()),
+        PathCheck::MalformedEscape => Normalised::Answer(answers::bad_request()),
     }
-    let hops = match req.headers_mut().remove(HOPS) {
-        None => 0,
-        Some(value) => parse_hops(&value),
-    };
-    if hops >= MAX_HOPS {
-        tracing::error!(
-            path = req.uri().path(),
-            "a middleware rewrite looped back to this server {hops} times; answered 500"
-        );
-        return Normalised::Answer(answers::internal_error());
-    }
-    Normalised::Go { hops }
-}
-
-fn parse_hops(value: &HeaderValue) -> u32 {
-    value
-        .to_str()
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 /// A location of this app as the client must ask for it: inside an axum router that nested

@@ -12,12 +12,38 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-use super::finalise::is_hop_by_hop;
-use super::normalise::HOPS;
 use crate::answers;
 use crate::body::Body;
+use crate::headers::is_hop_by_hop;
 
 type Response = http::Response<Body>;
+
+/// Proxied rewrites carry their hop count, so a rewrite that proxies back to this server is
+/// cut off instead of looping.
+const HOPS: HeaderName = HeaderName::from_static("x-arbor-rewrite-hops");
+
+/// How many times a rewrite may proxy back to this server.
+const MAX_HOPS: u32 = 8;
+
+/// Takes the hop count off a request about to be proxied: how many times it has come back
+/// through this server's own rewrites; `None` (logged) when that is too many, a loop to cut.
+pub(crate) fn take_hops(headers: &mut HeaderMap) -> Option<u32> {
+    let Some(value) = headers.remove(HOPS) else {
+        return Some(0);
+    };
+    let hops = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if hops >= MAX_HOPS {
+        tracing::error!(
+            "a middleware rewrite looped back to this server {hops} times; answered 500"
+        );
+        return None;
+    }
+    Some(hops)
+}
 
 /// Where a rewrite goes.
 pub(crate) enum Target {

@@ -17,6 +17,7 @@ use crate::body::Body;
 use crate::cache::{self, Cache, CacheEntry, Dynamic, Freshness, SegmentConfig};
 use crate::context::{Context, Matched, RenderProbe, Site};
 use crate::handler::BoxHandler;
+use crate::headers;
 use crate::routing::StaticPaths;
 use crate::url::canonical_path;
 
@@ -121,14 +122,29 @@ pub(crate) async fn serve<R: Router>(
     matched: Matched,
     via: Via,
 ) -> Response {
-    let config = cached.config;
     let path = canonical_path(req.uri().path());
     if cached.static_paths.is_some()
-        && !config.dynamic_params
+        && !cached.config.dynamic_params
         && !cached.known_paths().await.contains(&path)
     {
         return router.unmatched(req, via).await;
     }
+    drop(req);
+    let mut response = lookup(shared, get, cached.config, path, matched).await;
+    if let Some(middleware) = via.headers {
+        headers::merge_into_response(response.headers_mut(), middleware);
+    }
+    response
+}
+
+/// The cached answer for a path: fresh, stale (regenerating), or rendered now.
+async fn lookup(
+    shared: Arc<Shared>,
+    get: BoxHandler,
+    config: SegmentConfig,
+    path: String,
+    matched: Matched,
+) -> Response {
     let key = cache_key(&path);
     let stored = match shared.cache.store.get(&key).await {
         Ok(stored) => stored,

@@ -2,7 +2,6 @@
 //! handler running, or a way with more to wait for (the middleware, the static cache) in a box
 //! of its own, so that the common request's future stays small.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -14,20 +13,33 @@ use super::finalise;
 use super::run::Run;
 use crate::body::Body;
 use crate::cookies::ProxyCookies;
+use crate::headers::HeaderList;
 
 type Response = http::Response<Body>;
 
-/// What a request brings to its route besides itself: the client's address, and the cookies
-/// a middleware set.
-#[derive(Clone, Debug, Default)]
+/// What a request brings to its route besides itself: the client's address, and what a
+/// middleware set (its cookies, and the headers that join the route's response).
+#[derive(Debug, Default)]
 pub(crate) struct Via {
     pub(crate) peer: Option<HeaderValue>,
     pub(crate) proxy_cookies: Option<ProxyCookies>,
+    pub(crate) headers: Option<HeaderList>,
+}
+
+impl Via {
+    /// A request straight from a client.
+    pub(crate) fn client(peer: Option<HeaderValue>) -> Via {
+        Via {
+            peer,
+            proxy_cookies: None,
+            headers: None,
+        }
+    }
 }
 
 /// Routing, as the stages that pass a request on call it (the middleware after `Next` or an
 /// internal `Rewrite`, the static cache for a path it does not know).
-pub(crate) trait Router: Send + Sync + 'static {
+pub(crate) trait Router: Send + Sync + Unpin + 'static {
     /// The route for the request's path, and what it does with the request.
     fn route(&self, req: http::Request<Body>, via: Via) -> Step;
     /// What answers a path no route has: the fallback service, or not-found.
@@ -42,6 +54,7 @@ pub(crate) enum Step {
     Handler(Run<BoxFuture<'static, Response>>),
     /// `app/not-found.rs`, running.
     NotFound(Run<BoxFuture<'static, Response>>),
+
     /// A way with more to wait for, in its own box.
     Boxed(BoxFuture<'static, Response>),
 }
@@ -66,30 +79,5 @@ impl Future for Step {
             Step::Boxed(future) => ready!(future.as_mut().poll(cx)),
         };
         Poll::Ready(response)
-    }
-}
-
-/// A request's whole answer: its step, finalised (a HEAD answer drops its body).
-pub struct Answer {
-    step: Step,
-    head: bool,
-}
-
-impl Answer {
-    pub(crate) fn new(step: Step, head: bool) -> Self {
-        Answer { step, head }
-    }
-}
-
-impl Future for Answer {
-    type Output = Result<Response, Infallible>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let mut response = ready!(Pin::new(&mut this.step).poll(cx));
-        if this.head {
-            finalise::strip_body(&mut response);
-        }
-        Poll::Ready(Ok(response))
     }
 }

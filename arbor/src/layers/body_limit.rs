@@ -72,36 +72,59 @@ where
 {
     type Response = http::Response<Body>;
     type Error = S::Error;
-    type Future = Either<S::Future, Ready<Result<http::Response<Body>, S::Error>>>;
+    type Future = BodyLimitFuture<S::Future, S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let limit = self.limit;
-        if let Some(limit) = limit {
-            if declared_length(&req).is_some_and(|len| len > limit as u64) {
-                let message = format!(
-                    "the request body is larger than the {limit} bytes this server accepts"
-                );
-                return Either::Right(ready(Ok(json_error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &message,
-                ))));
-            }
+        if let Some(answer) = refuse(&req, self.limit) {
+            return Either::Right(ready(Ok(answer)));
         }
-        let req = req.map(|body| {
-            if http_body::Body::is_end_stream(&body) {
-                Body::empty()
-            } else {
-                match limit {
-                    Some(limit) => Body::new(Limited::new(body, limit)),
-                    None => Body::new(body),
-                }
-            }
-        });
-        Either::Left(self.inner.call(req))
+        Either::Left(
+            self.inner
+                .call(req.map(|body| limit_body(body, self.limit))),
+        )
+    }
+}
+
+/// The future of [`BodyLimit`]: the inner service's, or the 413.
+pub type BodyLimitFuture<F, E> = Either<F, Ready<Result<http::Response<Body>, E>>>;
+
+impl<S> BodyLimit<S> {
+    /// The service inside.
+    pub(crate) fn inner_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+}
+
+/// The 413 for a request whose `Content-Length` is over `limit`.
+pub(crate) fn refuse<B>(
+    req: &http::Request<B>,
+    limit: Option<usize>,
+) -> Option<http::Response<Body>> {
+    let limit = limit?;
+    if declared_length(req).is_none_or(|len| len <= limit as u64) {
+        return None;
+    }
+    let message = format!("the request body is larger than the {limit} bytes this server accepts");
+    Some(json_error(StatusCode::PAYLOAD_TOO_LARGE, &message))
+}
+
+/// The body as Arbor's [`Body`], cut off past `limit` while it is read; an empty body costs
+/// nothing.
+pub(crate) fn limit_body<B>(body: B, limit: Option<usize>) -> Body
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    if http_body::Body::is_end_stream(&body) {
+        return Body::empty();
+    }
+    match limit {
+        Some(limit) => Body::new(Limited::new(body, limit)),
+        None => Body::new(body),
     }
 }
 

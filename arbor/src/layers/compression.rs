@@ -65,7 +65,7 @@ where
     S: Service<http::Request<ReqBody>, Response = http::Response<ResBody>>,
     ResBody: http_body::Body,
 {
-    type Response = http::Response<Either<CompressionBody<ResBody>, ResBody>>;
+    type Response = http::Response<Compressed<ResBody>>;
     type Error = S::Error;
     type Future = CompressionFuture<S::Future>;
 
@@ -74,39 +74,93 @@ where
     }
 
     fn call(&mut self, req: http::Request<ReqBody>) -> Self::Future {
-        if self.on && req.headers().contains_key(ACCEPT_ENCODING) {
-            CompressionFuture::Compressed {
+        let kind = if self.on && asked(&req) {
+            Kind::Compressed {
                 future: self.inner.call(req),
             }
         } else {
-            CompressionFuture::Plain {
+            Kind::Plain {
                 future: self.inner.get_mut().call(req),
             }
+        };
+        CompressionFuture { kind }
+    }
+}
+
+impl<S> Compression<S> {
+    /// Whether it compresses at all.
+    pub(crate) fn on(&self) -> bool {
+        self.on
+    }
+
+    /// tower-http's compression around the service inside.
+    pub(crate) fn compressing(&mut self) -> &mut TowerCompression<S> {
+        &mut self.inner
+    }
+
+    /// The service inside, for a request that is not compressed.
+    pub(crate) fn plain(&mut self) -> &mut S {
+        self.inner.get_mut()
+    }
+}
+
+/// Whether the client asks for compression.
+pub(crate) fn asked<B>(req: &http::Request<B>) -> bool {
+    req.headers().contains_key(ACCEPT_ENCODING)
+}
+
+impl<F> CompressionFuture<F> {
+    /// Through tower-http's compression.
+    pub(crate) fn compressed(
+        future: TowerFuture<F, tower_http::compression::DefaultPredicate>,
+    ) -> Self {
+        CompressionFuture {
+            kind: Kind::Compressed { future },
+        }
+    }
+
+    /// Not compressed.
+    pub(crate) fn plain(future: F) -> Self {
+        CompressionFuture {
+            kind: Kind::Plain { future },
         }
     }
 }
 
 pin_project! {
     /// The future of [`Compression`].
+    pub struct CompressionFuture<F> {
+        #[pin]
+        kind: Kind<F>,
+    }
+}
+
+pin_project! {
     #[project = Projected]
-    pub enum CompressionFuture<F> {
-        /// Through tower-http's compression.
+    enum Kind<F> {
+        // Through tower-http's compression.
         Compressed { #[pin] future: TowerFuture<F, tower_http::compression::DefaultPredicate> },
-        /// Not asked for.
+        // Not asked for.
         Plain { #[pin] future: F },
     }
 }
+
+/// A response body, compressed or as it was. The compressed one is boxed: an encoder's state
+/// is kilobytes, which every move of an uncompressed response would otherwise copy.
+pub type Compressed<B> = Either<Pin<Box<CompressionBody<B>>>, B>;
 
 impl<F, B, E> Future for CompressionFuture<F>
 where
     F: Future<Output = Result<http::Response<B>, E>>,
     B: http_body::Body,
 {
-    type Output = Result<http::Response<Either<CompressionBody<B>, B>>, E>;
+    type Output = Result<http::Response<Compressed<B>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let response = match self.project() {
-            Projected::Compressed { future } => ready!(future.poll(cx))?.map(Either::Left),
+        let response = match self.project().kind.project() {
+            Projected::Compressed { future } => {
+                ready!(future.poll(cx))?.map(|body| Either::Left(Box::pin(body)))
+            }
             Projected::Plain { future } => ready!(future.poll(cx))?.map(Either::Right),
         };
         Poll::Ready(Ok(response))

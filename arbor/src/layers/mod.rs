@@ -9,10 +9,12 @@
 
 mod body_limit;
 mod compression;
+mod defaults;
 mod request_log;
 
-pub use body_limit::{BodyLimit, BodyLimitLayer};
-pub use compression::{Compression, CompressionLayer};
-pub use request_log::{RequestLog, RequestLogLayer};
+pub use body_limit::{BodyLimit, BodyLimitFuture, BodyLimitLayer};
+pub use compression::{Compressed, Compression, CompressionFuture, CompressionLayer};
+pub use request_log::{RequestLog, RequestLogFuture, RequestLogLayer};
 
+pub(crate) use defaults::Defaults;
 pub(crate) use request_log::record_route;

@@ -39,7 +39,7 @@ impl<S> Layer<S> for RequestLogLayer {
     type Service = RequestLog<S>;
 
     fn layer(&self, inner: S) -> RequestLog<S> {
-        RequestLog { inner, on: true }
+        RequestLog { inner }
     }
 }
 
@@ -47,18 +47,10 @@ impl<S> Layer<S> for RequestLogLayer {
 #[derive(Debug, Clone)]
 pub struct RequestLog<S> {
     inner: S,
-    on: bool,
-}
-
-impl<S> RequestLog<S> {
-    /// The request log around `inner`, or nothing at all when `on` is false.
-    pub(crate) fn optional(inner: S, on: bool) -> Self {
-        RequestLog { inner, on }
-    }
 }
 
 /// The span's request, kept for the log line.
-struct Logged {
+pub(crate) struct Logged {
     span: Span,
     method: http::Method,
     path: String,
@@ -78,12 +70,18 @@ where
     }
 
     fn call(&mut self, req: http::Request<ReqBody>) -> Self::Future {
-        if !self.on {
-            return RequestLogFuture {
-                future: self.inner.call(req),
-                logged: None,
-            };
-        }
+        let logged = Logged::begin(&req);
+        let future = match &logged {
+            Some(logged) => logged.span.in_scope(|| self.inner.call(req)),
+            None => self.inner.call(req),
+        };
+        RequestLogFuture::new(future, logged)
+    }
+}
+
+impl Logged {
+    /// The span of a request, when someone listens to the request log.
+    pub(crate) fn begin<B>(req: &http::Request<B>) -> Option<Box<Logged>> {
         let span = tracing::info_span!(
             target: "arbor::request",
             "request",
@@ -93,25 +91,27 @@ where
             http.response.status_code = Empty,
         );
         if span.is_disabled() {
-            return RequestLogFuture {
-                future: self.inner.call(req),
-                logged: None,
-            };
+            return None;
         }
-        let logged = Box::new(Logged {
+        Some(Box::new(Logged {
             method: req.method().clone(),
             path: req.uri().path().to_owned(),
             start: Instant::now(),
             span,
-        });
-        let future = {
-            let _entered = logged.span.enter();
-            self.inner.call(req)
-        };
-        RequestLogFuture {
-            future,
-            logged: Some(logged),
-        }
+        }))
+    }
+}
+
+impl Logged {
+    /// Enters the request's span.
+    pub(crate) fn enter(&self) -> tracing::span::Entered<'_> {
+        self.span.enter()
+    }
+}
+
+impl<F> RequestLogFuture<F> {
+    pub(crate) fn new(future: F, logged: Option<Box<Logged>>) -> Self {
+        RequestLogFuture { future, logged }
     }
 }
 
@@ -159,6 +159,10 @@ where
 
 /// Records the route pattern the router matched on the request's span, when there is one.
 pub(crate) fn record_route(pattern: &'static str) {
+    // Cheap when the request log is off: the callsite's interest is cached.
+    if !tracing::enabled!(target: "arbor::request", tracing::Level::INFO) {
+        return;
+    }
     let span = Span::current();
     if !span.is_disabled() {
         span.record("http.route", pattern);

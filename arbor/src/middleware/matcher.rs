@@ -16,8 +16,35 @@ pub struct CompiledMatcher {
     pub regex: &'static str,
     /// What every matching pathname starts with, besides Next's data-route prefix.
     pub prefix: &'static str,
+    /// The pathnames sure to match without the regex.
+    pub shortcut: Shortcut,
     pub has: &'static [CompiledCondition],
     pub missing: &'static [CompiledCondition],
+}
+
+/// The pathnames a source surely matches, as `arbor-build` found them: most requests that run
+/// the middleware skip the regex. It only ever answers yes; the regex decides the rest.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Shortcut {
+    /// The regex decides.
+    None,
+    /// This pathname matches (`/exact`).
+    Exact(&'static str),
+    /// This pathname and every one under it match (`/about/:path*`).
+    Subtree(&'static str),
+}
+
+impl Shortcut {
+    fn takes(self, path: &str) -> bool {
+        match self {
+            Shortcut::None => false,
+            Shortcut::Exact(exact) => path == exact,
+            Shortcut::Subtree(root) => path
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')),
+        }
+    }
 }
 
 /// A condition as `arbor-build` compiled it (`value` anchored). Generated code builds these.
@@ -40,6 +67,7 @@ struct Entry {
     /// What every matching path starts with (besides Next's `/_next/data/…` prefix), so most
     /// requests are turned away without running the regex.
     prefix: &'static str,
+    shortcut: Shortcut,
     has: Vec<Condition>,
     missing: Vec<Condition>,
 }
@@ -80,6 +108,7 @@ impl Matchers {
                 Ok(Entry {
                     path: regex(m.regex, m.source)?,
                     prefix: m.prefix,
+                    shortcut: m.shortcut,
                     has: conditions(m.has, m.source)?,
                     missing: conditions(m.missing, m.source)?,
                 })
@@ -96,30 +125,44 @@ impl Matchers {
         let Some(entries) = &self.entries else {
             return true;
         };
-        let decoded = path.contains('%').then(|| {
-            percent_encoding::percent_decode_str(path)
-                .decode_utf8_lossy()
-                .into_owned()
-        });
-        let mut facts = Facts {
-            headers,
-            query,
-            cookies: None,
-            params: None,
-        };
-        entries.iter().any(|entry| {
-            if decoded.is_none() && !path.starts_with(entry.prefix) && !path.starts_with(NEXT_DATA)
-            {
-                return false;
+        // An escaped path, or Next's data routes, always go on to the regex; other paths are
+        // mostly turned away by an entry's literal prefix alone.
+        let escaped = path.contains('%');
+        let mut decoded: Option<String> = None;
+        let mut facts: Option<Facts<'_>> = None;
+        for entry in entries {
+            if !escaped && !path.starts_with(entry.prefix) && !path.starts_with(NEXT_DATA) {
+                continue;
             }
-            let path_matches = entry.path.is_match(path).unwrap_or(false)
-                || decoded
-                    .as_deref()
-                    .is_some_and(|d| entry.path.is_match(d).unwrap_or(false));
-            path_matches
-                && entry.has.iter().all(|c| facts.holds(c))
+            let path_matches = entry.shortcut.takes(path)
+                || entry.path.is_match(path).unwrap_or(false)
+                || (escaped && {
+                    let decoded = decoded.get_or_insert_with(|| {
+                        percent_encoding::percent_decode_str(path)
+                            .decode_utf8_lossy()
+                            .into_owned()
+                    });
+                    entry.path.is_match(decoded).unwrap_or(false)
+                });
+            if !path_matches {
+                continue;
+            }
+            if entry.has.is_empty() && entry.missing.is_empty() {
+                return true;
+            }
+            let facts = facts.get_or_insert(Facts {
+                headers,
+                query,
+                cookies: None,
+                params: None,
+            });
+            if entry.has.iter().all(|c| facts.holds(c))
                 && !entry.missing.iter().any(|c| facts.holds(c))
-        })
+            {
+                return true;
+            }
+        }
+        false
     }
 }
 

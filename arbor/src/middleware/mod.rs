@@ -41,20 +41,21 @@ mod matcher;
 mod outcome;
 
 use std::future::Future;
-use std::marker::PhantomData;
+
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use http::request::Parts;
+use http::HeaderValue;
 use tokio_util::task::TaskTracker;
 
 use crate::body::Body;
-use crate::context::Context;
+use crate::context::{Context, Site};
 use crate::handler::{Argument, Bodies, BodyUse, Leaves, ViaArbor};
 
 pub(crate) use matcher::Matchers;
 #[doc(hidden)]
-pub use matcher::{CompiledCondition, CompiledMatcher};
+pub use matcher::{CompiledCondition, CompiledMatcher, Shortcut};
+pub(crate) use outcome::Changes;
 pub use outcome::{IntoOutcome, Next, Outcome, Rewrite};
 
 /// The middleware's configuration: `pub const CONFIG: Config = Config { matcher: &[...] };`.
@@ -194,14 +195,18 @@ pub trait Middleware<T, S>: Clone + Send + Sync + Sized + 'static {
     /// Whether an argument reads the request body.
     const READS_BODY: bool;
 
-    /// Runs the middleware on the request's head (and a copy of its body, when it reads it).
-    fn call<'a>(
+    /// Runs the middleware on the request's head (and a copy of its body, when it reads it),
+    /// sent to `site` by `peer`; the head comes back with the outcome. The request path calls
+    /// it.
+    #[doc(hidden)]
+    fn call(
         self,
-        parts: &'a mut Parts,
+        parts: Parts,
         body: Option<Body>,
-        cx: &'a Context,
+        site: Arc<Site>,
+        peer: Option<HeaderValue>,
         state: S,
-    ) -> BoxFuture<'a, Outcome>;
+    ) -> impl Future<Output = (Parts, Outcome)> + Send + 'static;
 }
 
 macro_rules! impl_middleware {
@@ -219,25 +224,33 @@ macro_rules! impl_middleware {
             const READS_BODY: bool =
                 <<($(<$t as Argument<S, $m>>::Body,)*) as Bodies>::Out as BodyUse>::READS;
 
-            fn call<'a>(
+            fn call(
                 self,
-                parts: &'a mut Parts,
-                body: Option<Body>,
-                cx: &'a Context,
+                mut parts: Parts,
+                mut body: Option<Body>,
+                site: Arc<Site>,
+                peer: Option<HeaderValue>,
                 state: S,
-            ) -> BoxFuture<'a, Outcome> {
-                Box::pin(async move {
-                    let mut body = body;
+            ) -> impl Future<Output = (Parts, Outcome)> + Send + 'static {
+                // A function of no arguments needs no context.
+                const ARGUMENTS: bool = false $(|| { let _ = stringify!($t); true })*;
+                async move {
+                    let cx = ARGUMENTS.then(|| Context::new(site, None, peer));
                     $(
-                        let $t = match <$t as Argument<S, $m>>::from_request(parts, &mut body, cx, &state).await {
+                        let Some(head) = cx.as_ref() else {
+                            return (parts, Outcome::Respond(crate::answers::internal_error().into()));
+                        };
+                        let $t = match <$t as Argument<S, $m>>::from_request(&mut parts, &mut body, head, &state).await {
                             Ok(value) => value,
-                            Err(rejection) => return Outcome::Respond(rejection.into()),
+                            Err(rejection) => return (parts, Outcome::Respond(rejection.into())),
                         };
                     )*
                     let mut outcome = self($($t),*).await.into_outcome();
-                    cx.set_cookies_on(outcome.headers_mut());
-                    outcome
-                })
+                    if let Some(cx) = &cx {
+                        cx.set_cookies_on(outcome.cookie_lines());
+                    }
+                    (parts, outcome)
+                }
             }
         }
     };
@@ -269,92 +282,6 @@ impl_middleware!(
     (T7, M7),
     (T8, M8)
 );
-
-/// A middleware with its state, ready to run: what the request path stores.
-pub(crate) trait ErasedMiddleware: Send + Sync {
-    fn call<'a>(
-        &'a self,
-        parts: &'a mut Parts,
-        body: Option<Body>,
-        cx: &'a Context,
-    ) -> BoxFuture<'a, Outcome>;
-}
-
-struct WithState<H, T, S> {
-    handler: H,
-    state: S,
-    _args: PhantomData<fn() -> T>,
-}
-
-impl<H, T, S> ErasedMiddleware for WithState<H, T, S>
-where
-    H: Middleware<T, S>,
-    S: Clone + Send + Sync + 'static,
-    T: 'static,
-{
-    fn call<'a>(
-        &'a self,
-        parts: &'a mut Parts,
-        body: Option<Body>,
-        cx: &'a Context,
-    ) -> BoxFuture<'a, Outcome> {
-        self.handler
-            .clone()
-            .call(parts, body, cx, self.state.clone())
-    }
-}
-
-/// Gives a middleware its state.
-type WithStateFn<S> = Arc<dyn Fn(&S) -> Arc<dyn ErasedMiddleware> + Send + Sync>;
-
-/// The middleware of an app, waiting for the app state.
-pub(crate) struct MiddlewareSlot<S> {
-    ready: WithStateFn<S>,
-    /// Whether it reads the request body.
-    pub(crate) reads_body: bool,
-}
-
-impl<S> Clone for MiddlewareSlot<S> {
-    fn clone(&self) -> Self {
-        MiddlewareSlot {
-            ready: self.ready.clone(),
-            reads_body: self.reads_body,
-        }
-    }
-}
-
-impl<S: Clone + Send + Sync + 'static> MiddlewareSlot<S> {
-    pub(crate) fn new<H, T>(handler: H) -> Self
-    where
-        H: Middleware<T, S>,
-        T: 'static,
-    {
-        MiddlewareSlot {
-            ready: Arc::new(move |state: &S| {
-                Arc::new(WithState {
-                    handler: handler.clone(),
-                    state: state.clone(),
-                    _args: PhantomData,
-                }) as Arc<dyn ErasedMiddleware>
-            }),
-            reads_body: H::READS_BODY,
-        }
-    }
-
-    /// The middleware, given its state.
-    pub(crate) fn ready(&self, state: &S) -> Arc<dyn ErasedMiddleware> {
-        (self.ready)(state)
-    }
-
-    /// The middleware, given its state, for an app of another state type.
-    pub(crate) fn with_state<S2>(&self, state: &S) -> MiddlewareSlot<S2> {
-        let ready = self.ready(state);
-        MiddlewareSlot {
-            ready: Arc::new(move |_: &S2| ready.clone()),
-            reads_body: self.reads_body,
-        }
-    }
-}
 
 /// `event.waitUntil(promise)`: runs work after the response is sent, and graceful shutdown
 /// waits for it.

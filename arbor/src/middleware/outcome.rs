@@ -4,9 +4,10 @@ use axum::response::IntoResponse;
 use http::{HeaderMap, StatusCode};
 
 use crate::answers;
-use crate::cookies::{ResponseCookie, ResponseCookies};
+use crate::cookies::{ResponseCookie, ResponseCookies, SetCookieLines};
 use crate::error::Error;
-use crate::response::{set_header, Response};
+use crate::headers::HeaderList;
+use crate::response::{parse_header, Response};
 
 /// What the middleware decided.
 ///
@@ -34,8 +35,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The headers the client gets (and, for `Next` and `Rewrite`, the route's request too).
-    pub(crate) fn headers_mut(&mut self) -> &mut HeaderMap {
+    /// Where its `Set-Cookie` lines go.
+    pub(crate) fn cookie_lines(&mut self) -> &mut dyn SetCookieLines {
         match self {
             Outcome::Next(next) => &mut next.changes.headers,
             Outcome::Rewrite(rewrite) => &mut rewrite.changes.headers,
@@ -49,9 +50,9 @@ impl Outcome {
 #[derive(Debug, Default)]
 pub(crate) struct Changes {
     /// Sent to the client, and copied onto the request the route sees.
-    pub(crate) headers: HeaderMap,
+    pub(crate) headers: HeaderList,
     /// Replace the request's headers, when set.
-    pub(crate) request_headers: Option<HeaderMap>,
+    pub(crate) request_headers: Option<Box<HeaderMap>>,
 }
 
 /// Go on to the route (`NextResponse.next()`).
@@ -64,7 +65,7 @@ pub(crate) struct Changes {
 /// use arbor::middleware::Next;
 ///
 /// let mut headers = http::HeaderMap::new();
-/// headers.insert("x-user", "ada".parse().unwrap());
+/// headers.insert("x-user", http::HeaderValue::from_static("ada"));
 /// let next = Next::with_request_headers(headers).with_header("x-gate", "passed");
 /// ```
 #[derive(Debug, Default)]
@@ -83,8 +84,8 @@ impl Next {
     pub fn with_request_headers(headers: HeaderMap) -> Self {
         Next {
             changes: Changes {
-                headers: HeaderMap::new(),
-                request_headers: Some(headers),
+                headers: HeaderList::default(),
+                request_headers: Some(Box::new(headers)),
             },
         }
     }
@@ -119,7 +120,7 @@ impl Rewrite {
 
     /// ... with these request headers instead of the received ones.
     pub fn with_request_headers(mut self, headers: HeaderMap) -> Self {
-        self.changes.request_headers = Some(headers);
+        self.changes.request_headers = Some(Box::new(headers));
         self
     }
 }
@@ -131,13 +132,17 @@ macro_rules! changes_builders {
             /// Sets a header, replacing any value it had. An invalid name or value is logged
             /// and skipped.
             pub fn with_header(mut self, name: &str, value: &str) -> Self {
-                set_header(&mut self.changes.headers, name, value, false);
+                if let Some((name, value)) = parse_header(name, value) {
+                    self.changes.headers.insert(name, value);
+                }
                 self
             }
 
             /// Adds a header line, keeping the ones already there.
             pub fn append_header(mut self, name: &str, value: &str) -> Self {
-                set_header(&mut self.changes.headers, name, value, true);
+                if let Some((name, value)) = parse_header(name, value) {
+                    self.changes.headers.append(name, value);
+                }
                 self
             }
 
@@ -152,14 +157,14 @@ macro_rules! changes_builders {
                 ResponseCookies::new(&mut self.changes.headers)
             }
 
-            /// The headers it sets.
-            pub fn headers(&self) -> &HeaderMap {
-                &self.changes.headers
-            }
-
-            /// The headers it sets, to change.
-            pub fn headers_mut(&mut self) -> &mut HeaderMap {
-                &mut self.changes.headers
+            /// The values of a header this sets.
+            pub fn header(&self, name: &str) -> Vec<&str> {
+                self.changes
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+                    .filter_map(|(_, v)| v.to_str().ok())
+                    .collect()
             }
         }
     };
