@@ -213,32 +213,32 @@ pub(crate) fn parse_header(name: &str, value: &str) -> Option<(HeaderName, Heade
 const NAMES_KEPT: usize = 8;
 
 thread_local! {
-    /// The header names this thread parsed lately. Handlers and middleware set the same few
-    /// names on every request, and parsing a name that is not a standard one allocates its
-    /// bytes each time; a kept name is shared instead.
-    static NAMES: RefCell<Vec<HeaderName>> = const { RefCell::new(Vec::new()) };
+    /// The header names this thread parsed lately, by the text they were given as. Handlers
+    /// and middleware set the same few names on every request, and parsing a name that is not
+    /// a standard one allocates its bytes each time; a kept name is shared instead.
+    static NAMES: RefCell<Vec<(Box<str>, HeaderName)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A header name given as text, from the names this thread kept when it is one of them.
 fn header_name(name: &str) -> Option<HeaderName> {
     let kept = NAMES.with(|names| {
         let names = names.borrow();
-        names.iter().find(|kept| kept.as_str() == name).cloned()
+        names
+            .iter()
+            .find(|(text, _)| text.len() == name.len() && **text == *name)
+            .map(|(_, kept)| kept.clone())
     });
     if kept.is_some() {
         return kept;
     }
     let parsed = HeaderName::try_from(name).ok()?;
-    // Kept only when written as it is stored (lower case), so a lookup finds it.
-    if parsed.as_str() == name {
-        NAMES.with(|names| {
-            let mut names = names.borrow_mut();
-            if names.len() == NAMES_KEPT {
-                names.remove(0);
-            }
-            names.push(parsed.clone());
-        });
-    }
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if names.len() == NAMES_KEPT {
+            names.remove(0);
+        }
+        names.push((name.into(), parsed.clone()));
+    });
     Some(parsed)
 }
 

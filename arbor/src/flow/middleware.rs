@@ -65,6 +65,7 @@ where
     ) -> BoxFuture<'static, Response> {
         let (handler, state) = (self.handler.clone(), self.state.clone());
         let (parts, body) = req.into_parts();
+        let site = stage.site.clone();
         if H::READS_BODY && !body::is_empty(&body) {
             // The body is read first, within the limit; the middleware reads a copy, the route
             // the body again.
@@ -74,88 +75,78 @@ where
                     Err(err) => return axum::response::IntoResponse::into_response(err),
                 };
                 let copy = Some(body::of_bytes(&read));
-                let future = handler.call(parts, copy, stage.site.clone(), peer.clone(), state);
-                Stage::new(future, router, stage, None, Some(read), peer).await
+                let way = Way {
+                    router,
+                    shared: stage,
+                    body: None,
+                    read: Some(read),
+                    peer: peer.clone(),
+                };
+                let then = move |parts, outcome| way.follow(parts, outcome);
+                Stage::new(handler.call(parts, copy, site, peer, state, then)).await
             });
         }
-        let future = handler.call(parts, None, stage.site.clone(), peer.clone(), state);
-        Box::pin(Stage::new(future, router, stage, Some(body), None, peer))
+        let way = Way {
+            router,
+            shared: stage,
+            body: Some(body),
+            read: None,
+            peer: peer.clone(),
+        };
+        let then = move |parts, outcome| way.follow(parts, outcome);
+        Box::pin(Stage::new(
+            handler.call(parts, None, site, peer, state, then),
+        ))
     }
 }
 
 pin_project! {
-    /// The middleware's future, then the step the route decided: a small hand-written
-    /// future, so nothing but the middleware's own state is held while it runs.
-    struct Stage<R, F> {
+    /// The middleware's future, which ends with the step the route decided, then that step:
+    /// a small hand-written future, with the middleware's panics caught.
+    struct Stage<F> {
         #[pin]
-        state: StageState<R, F>,
+        state: StageState<F>,
     }
 }
 
 pin_project! {
     #[project = StageProjected]
-    enum StageState<R, F> {
-        Running { #[pin] future: F, way: Option<Way<R>> },
+    enum StageState<F> {
+        Running { #[pin] future: F },
         Routed { step: Step },
     }
 }
 
-impl<R: Router, F> Stage<R, F> {
-    fn new(
-        future: F,
-        router: R,
-        shared: Arc<Shared>,
-        body: Option<Body>,
-        read: Option<Bytes>,
-        peer: Option<HeaderValue>,
-    ) -> Self {
+impl<F> Stage<F> {
+    fn new(future: F) -> Self {
         Stage {
-            state: StageState::Running {
-                future,
-                way: Some(Way {
-                    router,
-                    shared,
-                    body,
-                    read,
-                    peer,
-                }),
-            },
+            state: StageState::Running { future },
         }
     }
 }
 
-impl<R, F> Future for Stage<R, F>
-where
-    R: Router,
-    F: Future<Output = (Parts, Outcome)>,
-{
+impl<F: Future<Output = Step>> Future for Stage<F> {
     type Output = Response;
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Response> {
         let mut state = self.project().state;
         loop {
             let step = match state.as_mut().project() {
-                StageProjected::Running { future, way } => {
+                StageProjected::Running { future } => {
                     // A panic in the middleware is its own 500; the route's handler catches
                     // its own in its run. (The middleware has no cache scope: Next.js's proxy
                     // cannot revalidate either.)
-                    let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
-                    let (parts, outcome) = match polled {
+                    match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
                         Ok(Poll::Pending) => return Poll::Pending,
-                        Ok(Poll::Ready(done)) => done,
+                        Ok(Poll::Ready(step)) => step,
                         Err(panic) => {
                             tracing::error!(
                                 panic = run::panic_message(&*panic),
                                 "middleware panicked; answered 500"
                             );
-                            way.take();
-                            return Poll::Ready(answers::internal_error());
+                            Step::Done(answers::internal_error())
                         }
-                    };
-                    let Some(way) = way.take() else {
-                        return Poll::Ready(answers::internal_error());
-                    };
-                    way.follow(parts, outcome)
+                    }
                 }
                 StageProjected::Routed { step } => return Pin::new(step).poll(cx),
             };

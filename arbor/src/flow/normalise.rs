@@ -1,7 +1,7 @@
 //! The first stage of every request: repeated slashes and a trailing slash redirect (308) to
 //! the clean path, and a malformed percent-escape is the client's error (400).
 
-use axum::extract::OriginalUri;
+use axum::extract::NestedPath;
 use percent_encoding::percent_decode_str;
 
 use crate::answers;
@@ -29,12 +29,9 @@ pub(crate) fn request(req: &http::Request<Body>) -> Normalised {
 /// A location of this app as the client must ask for it: inside an axum router that nested
 /// the app (`nest_service("/api", app)`), with the mount's prefix in front.
 fn mounted(req: &http::Request<Body>, location: String) -> String {
-    let Some(OriginalUri(original)) = req.extensions().get::<OriginalUri>() else {
-        return location;
-    };
-    match original.path().strip_suffix(req.uri().path()) {
-        Some(prefix) if !prefix.is_empty() => format!("{prefix}{location}"),
-        _ => location,
+    match req.extensions().get::<NestedPath>() {
+        Some(nested) => format!("{}{location}", nested.as_str().trim_end_matches('/')),
+        None => location,
     }
 }
 

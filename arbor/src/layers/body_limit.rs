@@ -100,12 +100,13 @@ impl<S> BodyLimit<S> {
 }
 
 /// The 413 for a request whose `Content-Length` is over `limit`.
-pub(crate) fn refuse<B>(
+pub(crate) fn refuse<B: http_body::Body>(
     req: &http::Request<B>,
     limit: Option<usize>,
 ) -> Option<http::Response<Body>> {
     let limit = limit?;
-    if declared_length(req).is_none_or(|len| len <= limit as u64) {
+    // Most GETs have no body: nothing to look up.
+    if req.body().is_end_stream() || declared_length(req).is_none_or(|len| len <= limit as u64) {
         return None;
     }
     let message = format!("the request body is larger than the {limit} bytes this server accepts");

@@ -196,17 +196,21 @@ pub trait Middleware<T, S>: Clone + Send + Sync + Sized + 'static {
     const READS_BODY: bool;
 
     /// Runs the middleware on the request's head (and a copy of its body, when it reads it),
-    /// sent to `site` by `peer`; the head comes back with the outcome. The request path calls
-    /// it.
+    /// sent to `site` by `peer`, then `then` on the head and the outcome. The request path
+    /// calls it.
     #[doc(hidden)]
-    fn call(
+    fn call<C, Then>(
         self,
         parts: Parts,
         body: Option<Body>,
         site: Arc<Site>,
         peer: Option<HeaderValue>,
         state: S,
-    ) -> impl Future<Output = (Parts, Outcome)> + Send + 'static;
+        then: C,
+    ) -> impl Future<Output = Then> + Send + 'static
+    where
+        C: FnOnce(Parts, Outcome) -> Then + Send + 'static,
+        Then: 'static;
 }
 
 macro_rules! impl_middleware {
@@ -224,32 +228,38 @@ macro_rules! impl_middleware {
             const READS_BODY: bool =
                 <<($(<$t as Argument<S, $m>>::Body,)*) as Bodies>::Out as BodyUse>::READS;
 
-            fn call(
+            fn call<C, Then>(
                 self,
                 mut parts: Parts,
                 mut body: Option<Body>,
                 site: Arc<Site>,
                 peer: Option<HeaderValue>,
                 state: S,
-            ) -> impl Future<Output = (Parts, Outcome)> + Send + 'static {
+                then: C,
+            ) -> impl Future<Output = Then> + Send + 'static
+            where
+                C: FnOnce(Parts, Outcome) -> Then + Send + 'static,
+                Then: 'static,
+            {
                 // A function of no arguments needs no context.
                 const ARGUMENTS: bool = false $(|| { let _ = stringify!($t); true })*;
                 async move {
                     let cx = ARGUMENTS.then(|| Context::new(site, None, peer));
                     $(
                         let Some(head) = cx.as_ref() else {
-                            return (parts, Outcome::Respond(crate::answers::internal_error().into()));
+                            let failed = Outcome::Respond(crate::answers::internal_error().into());
+                            return then(parts, failed);
                         };
                         let $t = match <$t as Argument<S, $m>>::from_request(&mut parts, &mut body, head, &state).await {
                             Ok(value) => value,
-                            Err(rejection) => return (parts, Outcome::Respond(rejection.into())),
+                            Err(rejection) => return then(parts, Outcome::Respond(rejection.into())),
                         };
                     )*
                     let mut outcome = self($($t),*).await.into_outcome();
                     if let Some(cx) = &cx {
                         cx.set_cookies_on(outcome.cookie_lines());
                     }
-                    (parts, outcome)
+                    then(parts, outcome)
                 }
             }
         }
