@@ -12,7 +12,7 @@ use http::header::{HeaderName, HOST};
 use http::{HeaderMap, HeaderValue};
 use tokio_util::task::TaskTracker;
 
-use crate::cookies::{ProxyCookies, ResponseCookie, SetCookieLines};
+use crate::cookie::{ProxyCookies, ResponseCookie, SetCookieLines};
 use crate::error::Error;
 use crate::headers::{self, HeaderList};
 use crate::routing::params::{FromParams, Params};

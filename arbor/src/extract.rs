@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::body::{self, is_json, parse_json, Body};
 use crate::context::Context;
-use crate::cookies::{Cookie, RequestCookies, ResponseCookie};
+use crate::cookie::{Cookie, RequestCookies, ResponseCookie};
 use crate::error::Error;
 use crate::form::{parse_urlencoded, FormData};
 use crate::handler::{Argument, Leaves, Reads, ViaArbor};

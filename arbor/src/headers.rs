@@ -4,7 +4,7 @@
 use http::header::{CONTENT_LENGTH, PROXY_AUTHENTICATE, SET_COOKIE, VARY, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::cookies::{set_cookie_name, SetCookieLines};
+use crate::cookie::{set_cookie_name, SetCookieLines};
 
 /// The headers a middleware sets, in order, the values of one name side by side. A list
 /// rather than a map: a middleware sets a few, and a map costs two allocations and a hash

@@ -64,7 +64,7 @@ mod app;
 mod body;
 pub mod cache;
 mod context;
-pub mod cookies;
+mod cookie;
 mod error;
 mod extract;
 mod flow;
@@ -94,6 +94,16 @@ pub use url::{NextUrl, SearchParams};
 pub use arbor_macros::cache;
 pub use axum;
 pub use http;
+
+/// Cookies: read from the request, written to the response, and set from anywhere in a handler
+/// (the `cookies()` of `next/headers`, [`Cookies`](cookies::Cookies)), as Next.js parses and
+/// serialises them.
+pub mod cookies {
+    pub use crate::cookie::{
+        Cookie, Priority, RequestCookies, ResponseCookie, ResponseCookies, SameSite,
+    };
+    pub use crate::extract::Cookies;
+}
 
 /// The few names a route file needs: `use arbor::prelude::*;`.
 pub mod prelude {

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::{self, Body};
 use crate::context::{Context, Matched, RenderProbe, Site};
-use crate::cookies::{ProxyCookies, RequestCookies};
+use crate::cookie::{ProxyCookies, RequestCookies};
 use crate::error::Error;
 use crate::form::FormData;
 use crate::handler::{Argument, Reads, ViaArbor};

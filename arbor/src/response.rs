@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use crate::body::Body;
-use crate::cookies::{ResponseCookie, ResponseCookies};
+use crate::cookie::{ResponseCookie, ResponseCookies};
 use crate::redirect::{location, RedirectStatus};
 
 /// An HTTP response (`Response` / `NextResponse`), with the constructors Next.js handlers use.

@@ -16,12 +16,12 @@
 //! regeneration runs. [`revalidate_path`] and [`revalidate_tag`] invalidate on demand, from any
 //! handler. Other methods of the file are never cached and run with the real request.
 
+mod freshness;
 mod scope;
 mod store;
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub use store::{CacheEntry, CacheStore, MemoryStore, StoreError, TagMarks};
 
-use crate::url::canonical_path;
+pub(crate) use freshness::{cache_control, now_us, path_tag, Cache, Freshness};
 
 /// `export const dynamic`: whether and how GET is rendered statically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,114 +90,6 @@ impl SegmentConfig {
             Some(Revalidate::Seconds(n)) if n > 0 => Some(u64::from(n)),
             _ => None,
         }
-    }
-}
-
-/// How long after its revalidate time an entry may still be served stale (Next.js's
-/// `expireTime`: a year). Past it, a read waits for a fresh render.
-pub(crate) const EXPIRE_SECONDS: u64 = 31_536_000;
-
-/// Next.js's `Cache-Control` for a cached route (`getCacheControlHeader`): `s-maxage` of the
-/// revalidate time (a year when never), and `stale-while-revalidate` for the rest of the
-/// expire time when there is some left.
-pub(crate) fn cache_control(revalidate: Option<u64>) -> String {
-    match revalidate {
-        Some(seconds) if seconds < EXPIRE_SECONDS => format!(
-            "s-maxage={seconds}, stale-while-revalidate={}",
-            EXPIRE_SECONDS - seconds
-        ),
-        Some(seconds) => format!("s-maxage={seconds}"),
-        None => format!("s-maxage={EXPIRE_SECONDS}"),
-    }
-}
-
-/// The implicit tag of a path, as `revalidate_path` marks it: one tag for every spelling of
-/// the path (`/caf%c3%a9`, `/caf%C3%A9` and `/café` are one path).
-pub(crate) fn path_tag(path: &str) -> String {
-    format!("_N_T_{}", canonical_path(path))
-}
-
-/// Microseconds since the Unix epoch: fine enough that an entry rendered right after a
-/// revalidation never shares its instant.
-pub(crate) fn now_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or_default()
-}
-
-/// How usable an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Freshness {
-    Fresh,
-    Stale,
-    Expired,
-}
-
-/// The store and the regenerations in flight.
-pub(crate) struct Cache {
-    pub(crate) store: Arc<dyn CacheStore>,
-    inflight: Mutex<HashSet<String>>,
-}
-
-impl Cache {
-    pub(crate) fn new(store: Arc<dyn CacheStore>) -> Self {
-        Cache {
-            store,
-            inflight: Mutex::new(HashSet::new()),
-        }
-    }
-
-    /// An entry's state against the clock and its tags' marks.
-    pub(crate) async fn freshness(&self, entry: &CacheEntry) -> Freshness {
-        let marks = match self.store.tag_marks(&entry.tags).await {
-            Ok(marks) => marks,
-            Err(err) => {
-                tracing::warn!(error = %err, "cache tags unreadable; treating the entry as expired");
-                return Freshness::Expired;
-            }
-        };
-        if marks.expired_us.is_some_and(|at| at >= entry.created_us) {
-            return Freshness::Expired;
-        }
-        let age_us = now_us().saturating_sub(entry.created_us);
-        if let Some(seconds) = entry.revalidate {
-            if age_us > (seconds + EXPIRE_SECONDS) * 1_000_000 {
-                return Freshness::Expired;
-            }
-            if age_us >= seconds * 1_000_000 {
-                return Freshness::Stale;
-            }
-        }
-        if marks.stale_us.is_some_and(|at| at >= entry.created_us) {
-            return Freshness::Stale;
-        }
-        Freshness::Fresh
-    }
-
-    /// Claims the one regeneration of `key`; `None` when one is already running.
-    pub(crate) fn claim(self: &Arc<Self>, key: &str) -> Option<Claim> {
-        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
-        inflight.insert(key.to_owned()).then(|| Claim {
-            cache: self.clone(),
-            key: key.to_owned(),
-        })
-    }
-}
-
-/// The right to regenerate one key; released when dropped.
-pub(crate) struct Claim {
-    cache: Arc<Cache>,
-    key: String,
-}
-
-impl Drop for Claim {
-    fn drop(&mut self) {
-        self.cache
-            .inflight
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.key);
     }
 }
 
@@ -339,88 +231,5 @@ async fn store_value(
     };
     if let Err(err) = cache.store.set(key, entry).await {
         tracing::warn!(error = %err, "cache store unavailable; value not cached");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(age_seconds: u64, revalidate: Option<u64>, tags: &[&str]) -> CacheEntry {
-        CacheEntry {
-            status: 200,
-            headers: Vec::new(),
-            body: Bytes::new(),
-            created_us: now_us() - age_seconds * 1_000_000,
-            revalidate,
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-        }
-    }
-
-    #[test]
-    fn cache_control_as_next_writes_it() {
-        assert_eq!(
-            cache_control(Some(2)),
-            "s-maxage=2, stale-while-revalidate=31535998"
-        );
-        assert_eq!(cache_control(None), "s-maxage=31536000");
-        // A revalidate time of a year or more leaves no stale time (and no underflow).
-        assert_eq!(cache_control(Some(EXPIRE_SECONDS)), "s-maxage=31536000");
-        assert_eq!(
-            cache_control(Some(u64::from(u32::MAX))),
-            "s-maxage=4294967295"
-        );
-    }
-
-    #[tokio::test]
-    async fn freshness_by_age_and_by_tag() {
-        let cache = Cache::new(Arc::new(MemoryStore::default()));
-        assert_eq!(
-            cache.freshness(&entry(5, None, &[])).await,
-            Freshness::Fresh
-        );
-        assert_eq!(
-            cache.freshness(&entry(5, Some(10), &[])).await,
-            Freshness::Fresh
-        );
-        assert_eq!(
-            cache.freshness(&entry(11, Some(10), &[])).await,
-            Freshness::Stale
-        );
-        let past_expiry = EXPIRE_SECONDS + 11;
-        assert_eq!(
-            cache.freshness(&entry(past_expiry, Some(10), &[])).await,
-            Freshness::Expired,
-            "past its expiry an entry waits for a fresh render"
-        );
-        let tagged = entry(1, None, &["t"]);
-        cache
-            .store
-            .mark_tag(
-                "t",
-                TagMarks {
-                    stale_us: Some(now_us()),
-                    expired_us: None,
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(cache.freshness(&tagged).await, Freshness::Stale);
-        cache
-            .store
-            .mark_tag(
-                "t",
-                TagMarks {
-                    stale_us: None,
-                    expired_us: Some(now_us()),
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(cache.freshness(&tagged).await, Freshness::Expired);
-        assert_eq!(
-            cache.freshness(&entry(0, None, &["t"])).await,
-            Freshness::Fresh
-        );
     }
 }

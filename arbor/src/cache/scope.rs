@@ -13,7 +13,7 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use super::Cache;
+use super::freshness::Cache;
 
 thread_local! {
     /// The cache of the handler being polled on this thread, if any.

@@ -25,7 +25,7 @@ use super::step::{Router, Step, Via};
 use crate::answers;
 use crate::body::{self, Body};
 use crate::context::{Context, Site};
-use crate::cookies::ProxyCookies;
+use crate::cookie::ProxyCookies;
 use crate::headers;
 use crate::middleware::{Changes, Matchers, Middleware, Outcome};
 

@@ -12,7 +12,7 @@ use http::HeaderValue;
 use super::finalise;
 use super::run::Run;
 use crate::body::Body;
-use crate::cookies::ProxyCookies;
+use crate::cookie::ProxyCookies;
 use crate::headers::HeaderList;
 
 type Response = http::Response<Body>;

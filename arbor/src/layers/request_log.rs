@@ -1,6 +1,6 @@
 //! The request log: a `tracing` span per request, with the fields OpenTelemetry's HTTP
 //! conventions name (`http.request.method`, `url.path`, `http.route`,
-//! `http.response.status_code`), and a log line when the answer leaves
+//! `http.response.status_code`) and `latency_ms`, and a log line when the answer leaves
 //! (`GET /comments/2 200 0.4ms`).
 //!
 //! Written here rather than taken from tower-http's `TraceLayer` for two things it does not
@@ -89,6 +89,7 @@ impl Logged {
             url.path = req.uri().path(),
             http.route = Empty,
             http.response.status_code = Empty,
+            latency_ms = Empty,
         );
         if span.is_disabled() {
             return None;
@@ -141,16 +142,17 @@ where
         };
         if let Ok(response) = &output {
             let status = response.status().as_u16();
+            let latency_ms = logged.start.elapsed().as_secs_f64() * 1000.0;
             logged.span.record("http.response.status_code", status);
+            logged.span.record("latency_ms", latency_ms);
             // The line stands alone (the span carries the structured fields), so a terminal
             // shows `GET /comments/2 200 0.4ms` without the span's context in front.
             tracing::info!(
                 target: "arbor::request",
                 parent: None,
-                "{} {} {status} {:.1}ms",
+                "{} {} {status} {latency_ms:.1}ms",
                 logged.method,
                 logged.path,
-                logged.start.elapsed().as_secs_f64() * 1000.0
             );
         }
         Poll::Ready(output)

@@ -4,8 +4,8 @@
 use fancy_regex::Regex;
 use http::HeaderMap;
 
-use super::HasKind;
-use crate::cookies::RequestCookies;
+use super::config::HasKind;
+use crate::cookie::RequestCookies;
 use crate::url::SearchParams;
 
 /// A matcher entry as `arbor-build` compiled it. Generated code builds these.

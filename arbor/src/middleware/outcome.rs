@@ -4,7 +4,7 @@ use axum::response::IntoResponse;
 use http::{HeaderMap, StatusCode};
 
 use crate::answers;
-use crate::cookies::{ResponseCookie, ResponseCookies, SetCookieLines};
+use crate::cookie::{ResponseCookie, ResponseCookies, SetCookieLines};
 use crate::error::Error;
 use crate::headers::HeaderList;
 use crate::response::{parse_header, Response};

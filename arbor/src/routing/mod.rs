@@ -12,7 +12,6 @@ use futures_util::future::BoxFuture;
 use crate::cache::SegmentConfig;
 use crate::handler::{Handler, Slot};
 
-pub use crate::extract::RouteContext;
 #[doc(hidden)]
 pub use params::{build_path, serialize_params, FromParams, ParamRef, Params, PathPart};
 pub use params::{NoParams, Param};

@@ -1,5 +1,5 @@
-//! Cookies: read from the request, written to the response, and set from anywhere in a handler
-//! (the `cookies()` of `next/headers`), as Next.js parses and serialises them.
+//! Cookies as Next.js parses and serialises them: those a request sends, those a response
+//! sets. Users meet them through [`crate::cookies`].
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -9,8 +9,6 @@ use std::sync::Arc;
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
-pub use crate::extract::Cookies;
 
 /// What `encodeURIComponent` leaves alone: letters, digits and `-_.!~*'()`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
