@@ -14,7 +14,8 @@ use crate::error::Error;
 use crate::form::{parse_urlencoded, FormData};
 use crate::handler::{Argument, Leaves, Reads, ViaArbor};
 use crate::response::Response;
-use crate::routing::{FromParams, NoParams};
+use crate::routing::params::FromParams;
+use crate::routing::NoParams;
 
 type Rejection = http::Response<Body>;
 

@@ -177,9 +177,10 @@ macro_rules! app {
 pub mod __codegen {
     pub use crate::app::AppBuilder;
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
-    pub use crate::middleware::{CompiledCondition, CompiledMatcher, Shortcut};
-    pub use crate::routing::{
-        build_path, serialize_params, FromParams, ParamRef, Params, PathPart, Route,
+    pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
+    pub use crate::routing::params::{
+        build_path, serialize_params, FromParams, ParamRef, Params, PathPart,
     };
+    pub use crate::routing::Route;
     pub use serde;
 }

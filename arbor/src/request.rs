@@ -16,7 +16,7 @@ use crate::cookie::{ProxyCookies, RequestCookies};
 use crate::error::Error;
 use crate::form::FormData;
 use crate::handler::{Argument, Reads, ViaArbor};
-use crate::routing::FromParams;
+use crate::routing::params::FromParams;
 use crate::url::NextUrl;
 
 /// The first argument of a Next.js route handler (`NextRequest`): method, URL, headers,

@@ -25,7 +25,7 @@
 //! ```
 //!
 //! The middleware returns an [`Outcome`]: go on to the route ([`Next`]), serve another URL
-//! ([`Rewrite`]), or answer ([`Response`], a redirect included). It may also return `Next`,
+//! ([`Rewrite`]), or answer ([`Response`](crate::Response), a redirect included). It may also return `Next`,
 //! `Rewrite` or `Response` directly, a `Result` of one (an internal error answers 500), or
 //! nothing, which goes on like `Next::new()`. `Next` and `Rewrite` are not responses: a route
 //! handler cannot return them.
@@ -38,7 +38,7 @@
 //! middleware runs for every request.
 
 mod config;
-mod matcher;
+pub(crate) mod matcher;
 mod outcome;
 
 use std::future::Future;
@@ -54,9 +54,8 @@ use crate::context::{Context, Site};
 use crate::handler::{Argument, Bodies, BodyUse, Leaves, ViaArbor};
 
 pub use config::{Config, Has, HasKind, Matcher};
+pub(crate) use matcher::CompiledMatcher;
 pub(crate) use matcher::Matchers;
-#[doc(hidden)]
-pub use matcher::{CompiledCondition, CompiledMatcher, Shortcut};
 pub(crate) use outcome::Changes;
 pub use outcome::{IntoOutcome, Next, Outcome, Rewrite};
 

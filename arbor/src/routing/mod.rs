@@ -11,9 +11,8 @@ use futures_util::future::BoxFuture;
 
 use crate::cache::SegmentConfig;
 use crate::handler::{Handler, Slot};
+use params::FromParams;
 
-#[doc(hidden)]
-pub use params::{build_path, serialize_params, FromParams, ParamRef, Params, PathPart};
 pub use params::{NoParams, Param};
 
 /// A method a route file can export a handler for.

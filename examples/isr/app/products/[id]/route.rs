@@ -10,7 +10,7 @@ pub async fn generate_static_params() -> Vec<Params> {
 }
 
 pub async fn GET(ctx: RouteContext<Params>) -> Result<Response> {
-    let id: u32 = ctx.params.id.parse().map_err(|_| Error::bad_request("id must be a number"))?;
+    let id: u32 = ctx.params.id.parse()?; // not a number: 400 naming `id`
     let price = crate::catalog::price(id).await;
     Ok(Response::json(&serde_json::json!({ "id": id, "price": price })))
 }
