@@ -239,6 +239,91 @@ impl_bodies!(B1, B2, B3, B4, B5, B6, B7, B8, B9; B10);
 impl_bodies!(B1, B2, B3, B4, B5, B6, B7, B8, B9, B10; B11);
 impl_bodies!(B1, B2, B3, B4, B5, B6, B7, B8, B9, B10, B11; B12);
 
+/// Calls `$mac!` once for each number of arguments a handler or a middleware may take (0 to
+/// 12), with the argument and marker type names of that many.
+macro_rules! for_each_arity {
+    ($mac:ident) => {
+        $mac!();
+        $mac!((T1, M1));
+        $mac!((T1, M1), (T2, M2));
+        $mac!((T1, M1), (T2, M2), (T3, M3));
+        $mac!((T1, M1), (T2, M2), (T3, M3), (T4, M4));
+        $mac!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5));
+        $mac!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5), (T6, M6));
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7)
+        );
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7),
+            (T8, M8)
+        );
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7),
+            (T8, M8),
+            (T9, M9)
+        );
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7),
+            (T8, M8),
+            (T9, M9),
+            (T10, M10)
+        );
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7),
+            (T8, M8),
+            (T9, M9),
+            (T10, M10),
+            (T11, M11)
+        );
+        $mac!(
+            (T1, M1),
+            (T2, M2),
+            (T3, M3),
+            (T4, M4),
+            (T5, M5),
+            (T6, M6),
+            (T7, M7),
+            (T8, M8),
+            (T9, M9),
+            (T10, M10),
+            (T11, M11),
+            (T12, M12)
+        );
+    };
+}
+
+pub(crate) use for_each_arity;
+
 macro_rules! impl_handler {
     ($(($t:ident, $m:ident)),*) => {
         #[allow(non_snake_case, unused_mut, unused_variables)]
@@ -280,82 +365,7 @@ macro_rules! impl_handler {
     };
 }
 
-impl_handler!();
-impl_handler!((T1, M1));
-impl_handler!((T1, M1), (T2, M2));
-impl_handler!((T1, M1), (T2, M2), (T3, M3));
-impl_handler!((T1, M1), (T2, M2), (T3, M3), (T4, M4));
-impl_handler!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5));
-impl_handler!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5), (T6, M6));
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7)
-);
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8)
-);
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8),
-    (T9, M9)
-);
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8),
-    (T9, M9),
-    (T10, M10)
-);
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8),
-    (T9, M9),
-    (T10, M10),
-    (T11, M11)
-);
-impl_handler!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8),
-    (T9, M9),
-    (T10, M10),
-    (T11, M11),
-    (T12, M12)
-);
+for_each_arity!(impl_handler);
 
 /// A handler with its state, ready to run: what the router stores.
 pub(crate) type BoxHandler =

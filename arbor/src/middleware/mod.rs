@@ -51,7 +51,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::body::Body;
 use crate::context::{Context, Site};
-use crate::handler::{Argument, Bodies, BodyUse, Leaves, ViaArbor};
+use crate::handler::{for_each_arity, Argument, Bodies, BodyUse, Leaves, ViaArbor};
 
 pub use config::{Config, Has, HasKind, Matcher};
 pub(crate) use matcher::CompiledMatcher;
@@ -61,7 +61,7 @@ pub use outcome::{IntoOutcome, Next, Outcome, Rewrite};
 
 /// The root middleware function: an async function of [`Argument`]s (`Request`,
 /// [`WaitUntil`], `State<S>`...) returning an [`Outcome`] or anything [`IntoOutcome`] takes.
-/// Implemented for every such function of up to 8 arguments.
+/// Implemented for every such function of up to 12 arguments.
 ///
 /// The request it sees is the client's; the body is read (within the app's body limit) only
 /// when it takes `Request`, and the route reads it again afterwards.
@@ -144,32 +144,7 @@ macro_rules! impl_middleware {
     };
 }
 
-impl_middleware!();
-impl_middleware!((T1, M1));
-impl_middleware!((T1, M1), (T2, M2));
-impl_middleware!((T1, M1), (T2, M2), (T3, M3));
-impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4));
-impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5));
-impl_middleware!((T1, M1), (T2, M2), (T3, M3), (T4, M4), (T5, M5), (T6, M6));
-impl_middleware!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7)
-);
-impl_middleware!(
-    (T1, M1),
-    (T2, M2),
-    (T3, M3),
-    (T4, M4),
-    (T5, M5),
-    (T6, M6),
-    (T7, M7),
-    (T8, M8)
-);
+for_each_arity!(impl_middleware);
 
 /// `event.waitUntil(promise)`: runs work after the response is sent, and graceful shutdown
 /// waits for it.
