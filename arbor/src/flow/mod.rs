@@ -1,9 +1,11 @@
-//! The request path: how one request becomes one response, a module per stage.
+//! The request path: how one request becomes one response, a module per stage. (Before it,
+//! the app's tower layers: the request log, compression, the body limit, and the user's; see
+//! `layers` and `app`.)
 //!
 //! ```text
-//! normalise   // and a trailing slash → 308, a bad escape → 400, Arbor's own header taken off
+//! normalise         `//` and a trailing slash → 308, a bad escape → 400
 //!   → middleware    for the requests its matcher selects: Next | Rewrite | a response
-//!       → proxy     a rewrite to another origin
+//!       → proxy     a rewrite to another origin, its loop cut off
 //!   → route         the tree finds the route (static beats [param] beats catch-alls)
 //!       → static_cache   GET of a cached route: HIT | STALE | MISS
 //!       → dispatch       the method's handler, or 405 / OPTIONS / 501
@@ -19,7 +21,7 @@
 mod dispatch;
 mod finalise;
 mod middleware;
-pub(crate) mod normalise;
+mod normalise;
 mod proxy;
 mod run;
 mod static_cache;
@@ -40,8 +42,7 @@ use tower::util::BoxCloneSyncService;
 
 use crate::answers;
 use crate::body::Body;
-use crate::cache::SegmentConfig;
-use crate::cache::{Cache, CacheStore};
+use crate::cache::{Cache, CacheStore, SegmentConfig};
 use crate::context::{Context, Matched, Site};
 use crate::handler::BoxHandler;
 use crate::headers;
@@ -50,8 +51,7 @@ use crate::routing::params::Params;
 use crate::routing::tree::{PatternError, Raw, Tree};
 use crate::routing::{Method, StaticPaths};
 
-pub(crate) use dispatch::allow_header;
-use dispatch::{Dispatch, ReadyRoute};
+use dispatch::{allow_header, Dispatch, ReadyRoute};
 pub(crate) use middleware::MiddlewareSlot;
 use middleware::Runner;
 use normalise::Normalised;
