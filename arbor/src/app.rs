@@ -8,7 +8,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -16,7 +16,6 @@ use axum::response::IntoResponse;
 use bytes::Bytes;
 use futures_util::future::{BoxFuture, Either as FutureEither};
 use http::HeaderValue;
-use http_body_util::Either;
 use pin_project_lite::pin_project;
 use tokio_util::task::TaskTracker;
 use tower::util::BoxCloneSyncService;
@@ -584,13 +583,7 @@ impl Future for AppFuture {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().inner.project() {
-            RunningProjected::Answering { future } => {
-                let response = ready!(future.poll(cx))?;
-                Poll::Ready(Ok(response.map(|body| match body {
-                    Either::Left(compressed) => Body::new(compressed),
-                    Either::Right(body) => body,
-                })))
-            }
+            RunningProjected::Answering { future } => future.poll(cx),
             RunningProjected::Failed { response } => {
                 Poll::Ready(Ok(response.take().unwrap_or_default()))
             }

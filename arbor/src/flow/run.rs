@@ -34,6 +34,7 @@ impl<F> Run<F> {
 impl<F: Future + Unpin> Future for Run<F> {
     type Output = Option<F::Output>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let Some(future) = this.future.as_mut() else {

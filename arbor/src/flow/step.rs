@@ -69,6 +69,7 @@ impl Step {
 impl Future for Step {
     type Output = Response;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         let response = match self.get_mut() {
             Step::Done(response) => std::mem::take(response),

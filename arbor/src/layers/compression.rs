@@ -109,24 +109,6 @@ pub(crate) fn asked<B>(req: &http::Request<B>) -> bool {
     req.headers().contains_key(ACCEPT_ENCODING)
 }
 
-impl<F> CompressionFuture<F> {
-    /// Through tower-http's compression.
-    pub(crate) fn compressed(
-        future: TowerFuture<F, tower_http::compression::DefaultPredicate>,
-    ) -> Self {
-        CompressionFuture {
-            kind: Kind::Compressed { future },
-        }
-    }
-
-    /// Not compressed.
-    pub(crate) fn plain(future: F) -> Self {
-        CompressionFuture {
-            kind: Kind::Plain { future },
-        }
-    }
-}
-
 pin_project! {
     /// The future of [`Compression`].
     pub struct CompressionFuture<F> {

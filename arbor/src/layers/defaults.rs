@@ -2,16 +2,19 @@
 //! `RequestLog<Compression<BodyLimit<S>>>` does, with the same code, but with the request
 //! handed on once instead of through three calls (each moves it).
 
-use std::future::ready;
-use std::task::{Context, Poll};
+use std::future::{ready, Future};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 use bytes::Bytes;
 use futures_util::future::Either;
+use pin_project_lite::pin_project;
 use tower::Service;
+use tower_http::compression::{DefaultPredicate, ResponseFuture as TowerFuture};
 
 use super::body_limit::{self, BodyLimit, BodyLimitFuture, BodyLimitLayer};
-use super::compression::{self, Compressed, Compression, CompressionFuture};
-use super::request_log::{Logged, RequestLogFuture};
+use super::compression::{self, Compression};
+use super::request_log::Logged;
 use crate::body::Body;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -41,9 +44,9 @@ where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    type Response = http::Response<Compressed<Body>>;
+    type Response = http::Response<Body>;
     type Error = S::Error;
-    type Future = RequestLogFuture<CompressionFuture<BodyLimitFuture<S::Future, S::Error>>>;
+    type Future = DefaultsFuture<BodyLimitFuture<S::Future, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.plain().inner_mut().poll_ready(cx)
@@ -52,17 +55,64 @@ where
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let logged = if self.log { Logged::begin(&req) } else { None };
         let _entered = logged.as_ref().map(|logged| logged.enter());
-        let future = if self.inner.on() && compression::asked(&req) {
+        let way = if self.inner.on() && compression::asked(&req) {
             // The rare way: through tower-http's compression and the body limit's own call.
-            CompressionFuture::compressed(self.inner.compressing().call(req))
+            Way::Compressed {
+                future: self.inner.compressing().call(req),
+            }
         } else if let Some(answer) = body_limit::refuse(&req, self.limit) {
-            CompressionFuture::plain(Either::Right(ready(Ok(answer))))
+            Way::Plain {
+                future: Either::Right(ready(Ok(answer))),
+            }
         } else {
             let req = req.map(|body| body_limit::limit_body(body, self.limit));
             let inner = self.inner.plain().inner_mut();
-            CompressionFuture::plain(Either::Left(inner.call(req)))
+            Way::Plain {
+                future: Either::Left(inner.call(req)),
+            }
         };
         drop(_entered);
-        RequestLogFuture::new(future, logged)
+        DefaultsFuture { way, logged }
+    }
+}
+
+pin_project! {
+    /// The future of [`Defaults`]: the answer, compressed when it was asked for (its body
+    /// boxed into Arbor's one body type), then logged.
+    pub(crate) struct DefaultsFuture<F> {
+        #[pin]
+        way: Way<F>,
+        logged: Option<Box<Logged>>,
+    }
+}
+
+pin_project! {
+    #[project = WayProjected]
+    enum Way<F> {
+        Compressed { #[pin] future: TowerFuture<F, DefaultPredicate> },
+        Plain { #[pin] future: F },
+    }
+}
+
+impl<F, E> Future for DefaultsFuture<F>
+where
+    F: Future<Output = Result<http::Response<Body>, E>>,
+{
+    type Output = Result<http::Response<Body>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let entered = this.logged.as_ref().map(|logged| logged.enter());
+        let output = match this.way.project() {
+            WayProjected::Compressed { future } => {
+                ready!(future.poll(cx)).map(|response| response.map(Body::new))
+            }
+            WayProjected::Plain { future } => ready!(future.poll(cx)),
+        };
+        drop(entered);
+        if let (Some(logged), Ok(response)) = (this.logged.as_ref(), &output) {
+            logged.finish(response.status());
+        }
+        Poll::Ready(output)
     }
 }

@@ -104,6 +104,23 @@ impl Logged {
 }
 
 impl Logged {
+    /// Records the answer's status and the time it took, and writes the log line.
+    pub(crate) fn finish(&self, status: http::StatusCode) {
+        let status = status.as_u16();
+        let latency_ms = self.start.elapsed().as_secs_f64() * 1000.0;
+        self.span.record("http.response.status_code", status);
+        self.span.record("latency_ms", latency_ms);
+        // The line stands alone (the span carries the structured fields), so a terminal shows
+        // `GET /comments/2 200 0.4ms` without the span's context in front.
+        tracing::info!(
+            target: "arbor::request",
+            parent: None,
+            "{} {} {status} {latency_ms:.1}ms",
+            self.method,
+            self.path,
+        );
+    }
+
     /// Enters the request's span.
     pub(crate) fn enter(&self) -> tracing::span::Entered<'_> {
         self.span.enter()
@@ -141,19 +158,7 @@ where
             ready!(this.future.poll(cx))
         };
         if let Ok(response) = &output {
-            let status = response.status().as_u16();
-            let latency_ms = logged.start.elapsed().as_secs_f64() * 1000.0;
-            logged.span.record("http.response.status_code", status);
-            logged.span.record("latency_ms", latency_ms);
-            // The line stands alone (the span carries the structured fields), so a terminal
-            // shows `GET /comments/2 200 0.4ms` without the span's context in front.
-            tracing::info!(
-                target: "arbor::request",
-                parent: None,
-                "{} {} {status} {latency_ms:.1}ms",
-                logged.method,
-                logged.path,
-            );
+            logged.finish(response.status());
         }
         Poll::Ready(output)
     }

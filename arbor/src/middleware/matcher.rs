@@ -127,7 +127,12 @@ impl Matchers {
         };
         // An escaped path, or Next's data routes, always go on to the regex; other paths are
         // mostly turned away by an entry's literal prefix alone.
-        let escaped = path.contains('%');
+        let candidate = entries.iter().any(|entry| path.starts_with(entry.prefix))
+            || path.starts_with(NEXT_DATA);
+        let escaped = path.as_bytes().contains(&b'%');
+        if !candidate && !escaped {
+            return false;
+        }
         let mut decoded: Option<String> = None;
         let mut facts: Option<Facts<'_>> = None;
         for entry in entries {

@@ -3,19 +3,21 @@
 //! request is the app's: its layers (the request log, compression, the body limit, yours)
 //! and its request path.
 
-use std::cell::RefCell;
+mod connection;
+mod shutdown;
+
 use std::future::Future;
 use std::io::{self, IsTerminal};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::{TcpListener, ToSocketAddrs};
-use tower::Service;
+use std::sync::Arc;
 
-use crate::app::{App, Served, Stack};
+use tokio::net::{TcpListener, ToSocketAddrs};
+use tokio_util::task::TaskTracker;
+
+use crate::app::{App, Served};
+use shutdown::Shutdown;
 
 /// How long shutdown waits for in-flight requests before closing their connections.
 pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -94,8 +96,8 @@ impl Server {
             port: addr.port(),
         }))?;
         built.core.prerender().await?;
-        let builder = auto::Builder::new(TokioExecutor::new());
-        let graceful = GracefulShutdown::new();
+        let shutdown = Arc::new(Shutdown::default());
+        let connections = TaskTracker::new();
         tracing::info!("listening on http://{addr}");
 
         tokio::pin!(signal);
@@ -112,13 +114,10 @@ impl Server {
                         }
                     };
                     let _ = stream.set_nodelay(true);
-                    let service = Connection(RefCell::new(built.stack(Some(peer))));
-                    let conn = builder
-                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                        .into_owned();
-                    let conn = graceful.watch(conn);
-                    tokio::spawn(async move {
-                        if let Err(err) = conn.await {
+                    let stack = built.stack(Some(peer));
+                    let shutdown = shutdown.clone();
+                    connections.spawn(async move {
+                        if let Err(err) = connection::serve(stream, stack, shutdown).await {
                             tracing::debug!(error = %err, %peer, "connection ended with an error");
                         }
                     });
@@ -128,10 +127,12 @@ impl Server {
         }
         drop(self.listener);
         tracing::info!("shutting down: draining in-flight requests");
+        shutdown.begin();
+        connections.close();
         let background = built.core.background().clone();
         background.close();
         let drained = async {
-            graceful.shutdown().await;
+            connections.wait().await;
             background.wait().await;
         };
         tokio::select! {
@@ -205,21 +206,5 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
-    }
-}
-
-/// The app's stack for one connection, as hyper calls it: hyper's services take `&self`,
-/// tower's `&mut self`. A connection calls its service from its own task only, so the cell is
-/// never borrowed twice, and no stack is cloned per request.
-struct Connection(RefCell<Stack>);
-
-impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Connection {
-    type Response = <Stack as Service<http::Request<hyper::body::Incoming>>>::Response;
-    type Error = <Stack as Service<http::Request<hyper::body::Incoming>>>::Error;
-    type Future = <Stack as Service<http::Request<hyper::body::Incoming>>>::Future;
-
-    fn call(&self, req: http::Request<hyper::body::Incoming>) -> Self::Future {
-        // The stack's layers are always ready (they hold no capacity of their own).
-        self.0.borrow_mut().call(req)
     }
 }
