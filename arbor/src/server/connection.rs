@@ -32,11 +32,8 @@ pub(crate) async fn serve(
     shutdown: Arc<Shutdown>,
 ) -> Result<(), BoxError> {
     let mut opening = [0u8; PREFACE.len()];
-    let seen = match stream.peek(&mut opening).await {
-        Ok(seen) => seen,
-        // Closed or failing: HTTP/1.1 sees to it.
-        Err(_) => 0,
-    };
+    // Closed or failing (0): HTTP/1.1 sees to it.
+    let seen = stream.peek(&mut opening).await.unwrap_or_default();
     let service = Connection(RefCell::new(stack));
     let io = TokioIo::new(stream);
     if opening[..seen] != PREFACE[..seen] || seen == 0 {
