@@ -48,7 +48,7 @@ use crate::handler::BoxHandler;
 use crate::headers;
 use crate::middleware::Matchers;
 use crate::routing::params::Params;
-use crate::routing::tree::{PatternError, Raw, Tree};
+use crate::routing::tree::{Captures, PatternError, Tree};
 use crate::routing::{Method, StaticPaths};
 
 use dispatch::{allow_header, Dispatch, ReadyRoute};
@@ -213,7 +213,7 @@ impl Core {
                 continue;
             };
             for path in cached.prerender_paths(route.pattern).await {
-                let mut captures = Vec::new();
+                let mut captures = Captures::new();
                 if shared.tree.find(&path, &mut captures) != Some(id) {
                     return Err(io::Error::new(
                         io::ErrorKind::InvalidInput,
@@ -249,13 +249,17 @@ impl Core {
 impl Router for Core {
     fn route(&self, req: http::Request<Body>, via: Via) -> Step {
         let shared = &self.shared;
-        let mut captures: Vec<Raw<'_>> = Vec::new();
-        let Some(id) = shared.tree.find(req.uri().path(), &mut captures) else {
+        let found = {
+            let mut captures = Captures::new();
+            let id = shared.tree.find(req.uri().path(), &mut captures);
+            id.map(|id| (id, Params::decode(&captures)))
+        };
+        let Some((id, params)) = found else {
             return self.unmatched(req, via);
         };
         let route = &shared.routes[id];
         crate::layers::record_route(route.pattern);
-        let params = match Params::decode(&captures) {
+        let params = match params {
             Ok(params) => params,
             Err(err) => return answered(err.into_response(), via),
         };

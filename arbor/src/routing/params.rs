@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 
 use super::tree::Raw;
 use crate::error::Error;
@@ -25,7 +26,7 @@ pub(crate) enum Value {
 /// [`RouteContext`](crate::RouteContext) instead.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    values: Vec<Value>,
+    values: SmallVec<[Value; 2]>,
 }
 
 impl Params {
@@ -38,7 +39,7 @@ impl Params {
                 .map(|c| c.into_owned())
                 .map_err(|_| Error::bad_request("the URL holds a malformed percent-escape"))
         };
-        let mut values = Vec::with_capacity(raw.len());
+        let mut values = SmallVec::with_capacity(raw.len());
         for r in raw {
             values.push(match r {
                 Raw::One(s) => Value::One(decode(s)?),

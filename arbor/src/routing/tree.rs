@@ -6,6 +6,7 @@
 //! `shop/[...all]` when there is no `shop/new/x`). Static paths are also looked up whole first.
 
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 
 // The maps hold the app's own segments and are never written after start-up, so a client
 // cannot fill them with colliding keys: the fast hash is safe here.
@@ -20,6 +21,9 @@ pub(crate) enum Raw<'p> {
     /// `[[...all]]` with nothing left.
     Absent,
 }
+
+/// The captures of one match, inline for the common case of a few parameters.
+pub(crate) type Captures<'p> = SmallVec<[Raw<'p>; 4]>;
 
 /// A parsed pattern segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +129,7 @@ impl Tree {
     }
 
     /// Finds the route for a clean path (`/a/b`, no trailing slash) and its raw captures.
-    pub(crate) fn find<'p>(&self, path: &'p str, captures: &mut Vec<Raw<'p>>) -> Option<usize> {
+    pub(crate) fn find<'p>(&self, path: &'p str, captures: &mut Captures<'p>) -> Option<usize> {
         if let Some(id) = self.exact.get(path) {
             return Some(*id);
         }
@@ -135,7 +139,7 @@ impl Tree {
 }
 
 impl Node {
-    fn find<'p>(&self, rest: Option<&'p str>, captures: &mut Vec<Raw<'p>>) -> Option<usize> {
+    fn find<'p>(&self, rest: Option<&'p str>, captures: &mut Captures<'p>) -> Option<usize> {
         let Some(rest) = rest else {
             if self.route.is_some() {
                 return self.route;
@@ -183,8 +187,9 @@ mod tests {
     }
 
     fn find<'p>(tree: &Tree, path: &'p str) -> Option<(usize, Vec<Raw<'p>>)> {
-        let mut captures = Vec::new();
-        tree.find(path, &mut captures).map(|id| (id, captures))
+        let mut captures = Captures::new();
+        tree.find(path, &mut captures)
+            .map(|id| (id, captures.into_vec()))
     }
 
     #[test]
