@@ -4,7 +4,7 @@
 //! shape, `req.json()`, `req.form()`...), or an extractor such as [`Json`](crate::Json). A
 //! handler taking two that both read it does not compile.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::CONTENT_TYPE;
 use http::HeaderMap;
 use http_body_util::BodyExt;
@@ -30,11 +30,28 @@ pub(crate) fn is_empty<B: http_body::Body>(body: &B) -> bool {
 }
 
 /// Reads a whole body: 413 past the limit, 400 when the client breaks off.
-pub(crate) async fn read_all(body: Body) -> Result<Bytes, Error> {
-    body.collect()
-        .await
-        .map(|collected| collected.to_bytes())
-        .map_err(read_error)
+///
+/// A body that arrives in one piece, as most do, is handed on as it came: no copy, and no
+/// list of pieces to gather first.
+pub(crate) async fn read_all(mut body: Body) -> Result<Bytes, Error> {
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(read_error)?.into_data() else {
+            continue; // trailers: not part of the bytes
+        };
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut both = BytesMut::with_capacity(first.len() + data.len());
+                both.extend_from_slice(&first);
+                both.extend_from_slice(&data);
+                joined = Some(both);
+            }
+        }
+    }
+    Ok(joined.map_or(first, BytesMut::freeze))
 }
 
 /// What a failed body read answers: 413 past the limit, else 400.
@@ -90,14 +107,87 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> 
 
 /// Whether the request says its body is JSON (`application/json`, `application/*+json`).
 pub(crate) fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
         return false;
     };
+    let value = value.as_bytes();
     let media = value
-        .split(';')
+        .split(|&b| b == b';')
         .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
+        .unwrap_or_default()
+        .trim_ascii();
+    let is = |start: usize, text: &[u8]| {
+        media
+            .get(start..start + text.len())
+            .is_some_and(|part| part.eq_ignore_ascii_case(text))
+    };
+    let (prefix, suffix) = (b"application/".as_slice(), b"+json".as_slice());
+    media.eq_ignore_ascii_case(b"application/json")
+        || (media.len() >= prefix.len() + suffix.len()
+            && is(0, prefix)
+            && is(media.len() - suffix.len(), suffix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+    use http_body_util::{Limited, StreamBody};
+
+    fn content_type(value: &'static str) -> bool {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
+        is_json(&headers)
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(content_type("application/json"));
+        assert!(content_type("Application/JSON; charset=utf-8"));
+        assert!(content_type(" application/json ;x=1"));
+        assert!(content_type("application/problem+json"));
+        assert!(content_type("application/+json"));
+        assert!(!content_type("application/jsonx"));
+        assert!(!content_type("text/json"));
+        assert!(!content_type("application/json+xml"));
+        assert!(!content_type("text/plain+json"));
+        assert!(!content_type(""));
+        assert!(!is_json(&HeaderMap::new()));
+    }
+
+    fn chunked(pieces: &[&'static [u8]]) -> Body {
+        let frames: Vec<_> = pieces
+            .iter()
+            .map(|piece| Ok::<_, std::io::Error>(http_body::Frame::data(Bytes::from_static(piece))))
+            .collect();
+        Body::new(StreamBody::new(futures_util::stream::iter(frames)))
+    }
+
+    #[tokio::test]
+    async fn reads_one_piece_or_many() {
+        assert_eq!(read_all(Body::empty()).await.unwrap(), "");
+        assert_eq!(read_all(Body::from("whole")).await.unwrap(), "whole");
+        assert_eq!(read_all(chunked(&[b"a"])).await.unwrap(), "a");
+        assert_eq!(
+            read_all(chunked(&[b"ab", b"", b"c", b"def"]))
+                .await
+                .unwrap(),
+            "abcdef"
+        );
+        assert_eq!(read_all(chunked(&[b"", b"x"])).await.unwrap(), "x");
+    }
+
+    #[tokio::test]
+    async fn past_the_limit_is_413_and_a_broken_body_400() {
+        let limited = Body::new(Limited::new(chunked(&[b"1234", b"5678"]), 6));
+        assert_eq!(read_all(limited).await.unwrap_err().status(), 413);
+        let broken = futures_util::stream::iter([
+            Ok(http_body::Frame::data(Bytes::from_static(b"a"))),
+            Err(std::io::Error::other("reset")),
+        ]);
+        let err = read_all(Body::new(StreamBody::new(broken)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), 400);
+    }
 }
