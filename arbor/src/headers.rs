@@ -3,6 +3,7 @@
 
 use http::header::{CONTENT_LENGTH, PROXY_AUTHENTICATE, SET_COOKIE, VARY, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderName, HeaderValue};
+use smallvec::SmallVec;
 
 use crate::cookie::{set_cookie_name, SetCookieLines};
 
@@ -11,43 +12,26 @@ use crate::cookie::{set_cookie_name, SetCookieLines};
 /// per request before it is merged into the response's own map anyway. The first header is
 /// held inline, so the common single header costs no allocation at all.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct HeaderList {
-    first: Option<(HeaderName, HeaderValue)>,
-    rest: Vec<(HeaderName, HeaderValue)>,
-}
+pub(crate) struct HeaderList(SmallVec<[(HeaderName, HeaderValue); 1]>);
 
 impl HeaderList {
     /// Sets `name` to `value`, replacing the values it had.
     pub(crate) fn insert(&mut self, name: HeaderName, value: HeaderValue) {
         self.remove(|n, _| *n == name);
-        self.push(name, value);
+        self.0.push((name, value));
     }
 
     /// Adds a value of `name` after the ones it has.
     pub(crate) fn append(&mut self, name: HeaderName, value: HeaderValue) {
-        match self.rest.iter().rposition(|(n, _)| *n == name) {
-            Some(last) => self.rest.insert(last + 1, (name, value)),
-            None if self.first.as_ref().is_some_and(|(n, _)| *n == name) => {
-                self.rest.insert(0, (name, value))
-            }
-            None => self.push(name, value),
-        }
-    }
-
-    fn push(&mut self, name: HeaderName, value: HeaderValue) {
-        if self.first.is_none() {
-            self.first = Some((name, value));
-        } else {
-            self.rest.push((name, value));
+        match self.0.iter().rposition(|(n, _)| *n == name) {
+            Some(last) => self.0.insert(last + 1, (name, value)),
+            None => self.0.push((name, value)),
         }
     }
 
     /// Removes the headers `drop` picks, keeping the others in order.
     fn remove(&mut self, drop: impl Fn(&HeaderName, &HeaderValue) -> bool) {
-        self.rest.retain(|(n, v)| !drop(n, v));
-        if self.first.as_ref().is_some_and(|(n, v)| drop(n, v)) {
-            self.first = (!self.rest.is_empty()).then(|| self.rest.remove(0));
-        }
+        self.0.retain(|(n, v)| !drop(n, v));
     }
 
     /// The values of `name`.
@@ -60,12 +44,7 @@ impl HeaderList {
 
     /// Every header, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        self.first.iter().chain(&self.rest).map(|(n, v)| (n, v))
-    }
-
-    /// Every header, in order, owned.
-    fn into_iter(self) -> impl Iterator<Item = (HeaderName, HeaderValue)> {
-        self.first.into_iter().chain(self.rest)
+        self.0.iter().map(|(n, v)| (n, v))
     }
 }
 
@@ -111,15 +90,10 @@ pub(crate) fn copy_onto_request(request: &mut HeaderMap, middleware: &HeaderList
 /// The middleware's response headers on the final response: they win over the route's,
 /// except `Set-Cookie`, `Vary`, `WWW-Authenticate` and `Proxy-Authenticate`, which add up
 /// (the middleware's first).
-pub(crate) fn merge_into_response(headers: &mut HeaderMap, middleware: HeaderList) {
+pub(crate) fn merge_into_response(headers: &mut HeaderMap, mut middleware: HeaderList) {
     // The common case, one header that does not add up: no list to walk.
-    let single = middleware.rest.is_empty()
-        && middleware
-            .first
-            .as_ref()
-            .is_none_or(|(name, _)| !adds_up(name));
-    if single {
-        if let Some((name, value)) = middleware.first {
+    if middleware.0.len() == 1 && !adds_up(&middleware.0[0].0) {
+        if let Some((name, value)) = middleware.0.pop() {
             if name != CONTENT_LENGTH && !is_hop_by_hop(&name) {
                 headers.insert(name, value);
             }
@@ -128,7 +102,7 @@ pub(crate) fn merge_into_response(headers: &mut HeaderMap, middleware: HeaderLis
     }
     // The route's values of the headers that add up, appended after the middleware's.
     let mut route_values = Vec::new();
-    let mut entries = middleware.into_iter().peekable();
+    let mut entries = middleware.0.into_iter().peekable();
     // Whether the entry is the first of its name; the name is only cloned when more values of
     // it follow.
     let mut first = true;

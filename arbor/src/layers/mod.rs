@@ -1,10 +1,10 @@
-//! The tower layers every app gets by default, outermost first: the request log, the body
-//! limit, compression. Each is an ordinary tower layer, usable around any service, and each
-//! can be turned off on the [`App`](crate::App) to put another in its place
+//! The tower layers every app gets by default, outermost first: the request log,
+//! compression, the body limit. Each is an ordinary tower layer, usable around any service,
+//! and each can be turned off on the [`App`](crate::App) to put another in its place
 //! (`app.compression(false).layer(tower_http::compression::CompressionLayer::new())`).
 //!
 //! ```text
-//! RequestLog → BodyLimit → (your layers, `App::layer`) → Compression → the request path
+//! RequestLog → Compression → BodyLimit → (your layers, `App::layer`) → the request path
 //! ```
 
 mod body_limit;
