@@ -19,7 +19,7 @@ use http::HeaderValue;
 use pin_project_lite::pin_project;
 
 use super::finalise;
-use super::proxy::{self, Proxy, Target};
+use super::proxy::{Proxy, Target};
 use super::run;
 use super::step::{Router, Step, Via};
 use crate::answers;
@@ -254,7 +254,7 @@ impl<R: Router> Way<R> {
                 }
                 Some(Target::External(uri)) => {
                     // Only a request proxied again can loop: its hops are counted here.
-                    let Some(hops) = proxy::take_hops(req.headers_mut()) else {
+                    let Some(hops) = self.shared.proxy.take_hops(req.headers_mut()) else {
                         return Step::Done(answers::internal_error());
                     };
                     let changes = rewrite.changes;

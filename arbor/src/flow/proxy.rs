@@ -2,6 +2,8 @@
 //! to another origin (the same method, headers and body; the upstream's answer streamed back;
 //! 502 when it cannot be reached, 504 past the proxy timeout).
 
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,31 +21,13 @@ use crate::headers::is_hop_by_hop;
 type Response = http::Response<Body>;
 
 /// Proxied rewrites carry their hop count, so a rewrite that proxies back to this server is
-/// cut off instead of looping.
+/// cut off instead of looping. The count is signed with a key of this process (`3.<key>`):
+/// a client that sends the header itself neither ends its own request early nor resets the
+/// count of a loop.
 const HOPS: HeaderName = HeaderName::from_static("x-arbor-rewrite-hops");
 
 /// How many times a rewrite may proxy back to this server.
 const MAX_HOPS: u32 = 8;
-
-/// Takes the hop count off a request about to be proxied: how many times it has come back
-/// through this server's own rewrites; `None` (logged) when that is too many, a loop to cut.
-pub(crate) fn take_hops(headers: &mut HeaderMap) -> Option<u32> {
-    let Some(value) = headers.remove(HOPS) else {
-        return Some(0);
-    };
-    let hops = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if hops >= MAX_HOPS {
-        tracing::error!(
-            "a middleware rewrite looped back to this server {hops} times; answered 500"
-        );
-        return None;
-    }
-    Some(hops)
-}
 
 /// Where a rewrite goes.
 pub(crate) enum Target {
@@ -61,6 +45,8 @@ pub(crate) struct Proxy {
     pub(crate) origin_key: String,
     /// The port this server listens on, when it is Arbor's server.
     port: Option<u16>,
+    /// Signs the hop count this server sends itself; random per app built.
+    hop_key: u64,
 }
 
 impl Proxy {
@@ -73,7 +59,32 @@ impl Proxy {
             timeout,
             origin_key,
             port,
+            hop_key: RandomState::new().build_hasher().finish(),
         }
+    }
+
+    /// Takes the hop count off a request about to be proxied: how many times it has come
+    /// back through this server's own rewrites; `None` (logged) when that is too many, a loop
+    /// to cut. A count this server did not sign is not one of its hops: 0.
+    pub(crate) fn take_hops(&self, headers: &mut HeaderMap) -> Option<u32> {
+        let hops = headers
+            .remove(HOPS)
+            .and_then(|value| {
+                let (hops, key) = value.to_str().ok()?.split_once('.')?;
+                if u64::from_str_radix(key, 16).ok() == Some(self.hop_key) {
+                    hops.parse().ok()
+                } else {
+                    None
+                }
+            })
+            .unwrap_or(0);
+        if hops >= MAX_HOPS {
+            tracing::error!(
+                "a middleware rewrite looped back to this server {hops} times; answered 500"
+            );
+            return None;
+        }
+        Some(hops)
     }
 
     /// A rewrite target: a path or a same-origin URL is internal, anything else is proxied;
@@ -118,7 +129,10 @@ impl Proxy {
         }
         if self.is_this_server(&uri) {
             // Only a target on this server can bring the request back here: count the hops.
-            headers.insert(HOPS, HeaderValue::from(hops + 1));
+            let signed = format!("{}.{:x}", hops + 1, self.hop_key);
+            if let Ok(value) = HeaderValue::try_from(signed) {
+                headers.insert(HOPS, value);
+            }
         }
         *upstream.uri_mut() = uri.clone();
         match tokio::time::timeout(self.timeout, self.client.request(upstream)).await {
@@ -161,5 +175,31 @@ impl Proxy {
                 .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
             || self.origin_key.contains(&format!("//{host}:"));
         port == own && local
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hops(proxy: &Proxy, value: &str) -> Option<u32> {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOPS, HeaderValue::try_from(value).expect("a header value"));
+        let hops = proxy.take_hops(&mut headers);
+        assert!(headers.is_empty(), "the count is taken off the request");
+        hops
+    }
+
+    #[test]
+    fn only_this_servers_signed_count_is_a_hop() {
+        let proxy = Proxy::new("http://127.0.0.1:3000", Some(3000), Duration::from_secs(1));
+        let key = format!("{:x}", proxy.hop_key);
+        assert_eq!(proxy.take_hops(&mut HeaderMap::new()), Some(0));
+        assert_eq!(hops(&proxy, &format!("3.{key}")), Some(3));
+        assert_eq!(hops(&proxy, &format!("{MAX_HOPS}.{key}")), None);
+        // What a client sends is not a count of this server's.
+        assert_eq!(hops(&proxy, "8"), Some(0));
+        assert_eq!(hops(&proxy, "8.0"), Some(0));
+        assert_eq!(hops(&proxy, &format!("8.{:x}", proxy.hop_key ^ 1)), Some(0));
     }
 }

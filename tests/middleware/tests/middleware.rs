@@ -238,6 +238,27 @@ async fn a_rewrite_that_loops_back_is_cut_off() {
 }
 
 #[tokio::test]
+async fn a_client_cannot_set_the_rewrite_hop_count() {
+    let server = start().await;
+    let up = upstream(Duration::ZERO).await.to_string();
+    for forged in ["8", "99", "8.0123456789abcdef"] {
+        let headers = [
+            ("x-test-upstream", up.as_str()),
+            ("x-arbor-rewrite-hops", forged),
+        ];
+        let reply = server.send("POST", "/external/items", &headers, "").await;
+        assert_eq!(reply.status, 201, "hops {forged}");
+        assert!(reply.json()["headers"]
+            .get("x-arbor-rewrite-hops")
+            .is_none());
+    }
+    let reply = server
+        .send("GET", "/loop", &[("x-arbor-rewrite-hops", "0")], "")
+        .await;
+    assert_eq!(reply.status, 500, "a loop is still cut off");
+}
+
+#[tokio::test]
 async fn middleware_headers_win_except_those_that_add_up() {
     let server = start().await;
     let reply = server.get("/conflict").await;
