@@ -204,10 +204,18 @@ fn render_router(
             .config
             .generate_static_params
             .then(|| quote!(.static_params(#module::route::generate_static_params)));
+        let max_duration = r
+            .config
+            .max_duration
+            .then(|| quote!(.max_duration(#module::route::MAX_DURATION)));
+        let body_limit = r
+            .config
+            .body_limit
+            .then(|| quote!(.body_limit(#module::route::BODY_LIMIT)));
         quote! {
             app = ::arbor::__codegen::AppBuilder::route(
                 app,
-                ::arbor::__codegen::Route::new(#pattern, #file) #(#handlers)* #config #static_params,
+                ::arbor::__codegen::Route::new(#pattern, #file) #(#handlers)* #config #static_params #max_duration #body_limit,
             );
         }
     });

@@ -12,7 +12,7 @@ use crate::matcher;
 use crate::scan::SourceFile;
 
 /// Segment config a route may have and the middleware may not.
-const SEGMENT_CONFIG: [&str; 7] = [
+const SEGMENT_CONFIG: [&str; 8] = [
     "DYNAMIC",
     "REVALIDATE",
     "DYNAMIC_PARAMS",
@@ -20,6 +20,7 @@ const SEGMENT_CONFIG: [&str; 7] = [
     "RUNTIME",
     "PREFERRED_REGION",
     "MAX_DURATION",
+    "BODY_LIMIT",
 ];
 
 /// A condition of a matcher entry (`has` / `missing`).

@@ -70,6 +70,10 @@ pub struct SegmentConfig {
     pub dynamic_params: bool,
     /// `pub async fn generate_static_params() -> Vec<Params>`
     pub generate_static_params: bool,
+    /// `pub const MAX_DURATION: u64 = ...;` (seconds)
+    pub max_duration: bool,
+    /// `pub const BODY_LIMIT: usize = ...;` (bytes)
+    pub body_limit: bool,
     /// Values that are not valid, with what was expected.
     pub invalid: Vec<(String, String)>,
 }
@@ -240,6 +244,9 @@ fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
                 ));
             }
         }
+        // Any constant expression: the compiler checks its type where the router uses it.
+        "MAX_DURATION" => config.max_duration = true,
+        "BODY_LIMIT" => config.body_limit = true,
         _ => {}
     }
 }

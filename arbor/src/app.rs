@@ -313,22 +313,30 @@ impl<S> fmt::Debug for App<S> {
 pub(crate) struct Served {
     pub(crate) origin: String,
     pub(crate) port: u16,
+    /// Whether the client's `x-forwarded-*` headers come from a trusted proxy.
+    pub(crate) behind_proxy: bool,
+    /// How long any handler may take (a route's `MAX_DURATION` comes first).
+    pub(crate) handler_timeout: Option<Duration>,
 }
 
 impl App<()> {
     /// Builds the request path and its layers.
     pub(crate) fn build(&self, served: Option<Served>) -> io::Result<Built> {
         let settings = &self.settings;
-        let (origin, port) = match served {
+        let (origin, port, behind_proxy, handler_timeout) = match served {
             Some(served) => (
                 settings.origin.clone().unwrap_or(served.origin),
                 Some(served.port),
+                served.behind_proxy,
+                served.handler_timeout,
             ),
             None => (
                 settings
                     .origin
                     .clone()
                     .unwrap_or_else(|| DEFAULT_ORIGIN.to_owned()),
+                None,
+                false,
                 None,
             ),
         };
@@ -348,6 +356,7 @@ impl App<()> {
                     }),
                     config: route.config,
                     static_paths: route.static_paths.clone(),
+                    limits: route.limits,
                 })
                 .collect(),
             not_found: self.not_found.as_ref().map(|h| h.ready(&())),
@@ -355,6 +364,9 @@ impl App<()> {
             middleware,
             origin,
             port,
+            behind_proxy,
+            handler_timeout,
+            body_limit: settings.body_limit,
             proxy_timeout: settings.proxy_timeout,
             cache_store: settings
                 .cache_store
@@ -370,9 +382,9 @@ impl App<()> {
             self.layers.iter().fold(inner, |inner, layer| layer(inner))
         });
         Ok(Built {
+            body_limit: core.layer_body_limit(),
             core,
             layered,
-            body_limit: settings.body_limit,
             compression: settings.compression,
             request_log: settings.request_log,
         })

@@ -4,9 +4,11 @@
 //! shape, `req.json()`, `req.form()`...), or an extractor such as [`Json`](crate::Json). A
 //! handler taking two that both read it does not compile.
 
+use std::fmt;
+
 use bytes::{Bytes, BytesMut};
 use http::header::CONTENT_TYPE;
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
@@ -54,14 +56,56 @@ pub(crate) async fn read_all(mut body: Body) -> Result<Bytes, Error> {
     Ok(joined.map_or(first, BytesMut::freeze))
 }
 
-/// What a failed body read answers: 413 past the limit, else 400.
+/// What a failed body read answers: 413 past the limit, 408 when the body stopped arriving,
+/// 503 when the server's budget for bodies is spent, else 400.
 pub(crate) fn read_error(err: axum::Error) -> Error {
     if is_length_limit(&err) {
-        too_large()
-    } else {
-        Error::bad_request(format!("the request body could not be read: {err}"))
+        return too_large();
+    }
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(e) = next {
+        if let Some(stalled) = e.downcast_ref::<Stalled>() {
+            return Error::new(StatusCode::REQUEST_TIMEOUT, stalled.to_string());
+        }
+        if let Some(over) = e.downcast_ref::<OverBudget>() {
+            return Error::new(StatusCode::SERVICE_UNAVAILABLE, over.to_string());
+        }
+        next = e.source();
+    }
+    Error::bad_request(format!("the request body could not be read: {err}"))
+}
+
+/// The body stopped arriving: nothing came for the server's body read timeout (408).
+#[derive(Debug)]
+pub(crate) struct Stalled(pub(crate) std::time::Duration);
+
+impl fmt::Display for Stalled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the request body stopped arriving: nothing came for {} s",
+            self.0.as_secs_f64()
+        )
     }
 }
+
+impl std::error::Error for Stalled {}
+
+/// The bodies being received at once hold the whole budget (503).
+#[derive(Debug)]
+pub(crate) struct OverBudget(pub(crate) usize);
+
+impl fmt::Display for OverBudget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the server is receiving {} MiB of request bodies already; try again shortly",
+            self.0 / (1024 * 1024)
+        )
+    }
+}
+
+impl std::error::Error for OverBudget {}
 
 /// 413: the body went past the app's limit while being read.
 pub(crate) fn too_large() -> Error {

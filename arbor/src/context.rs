@@ -124,6 +124,9 @@ pub struct Site {
     pub(crate) origin: Box<str>,
     /// The port the server listens on, for `x-forwarded-port`.
     pub(crate) port: HeaderValue,
+    /// Whether a proxy in front sets `x-forwarded-*` (`Server::behind_proxy`): when not, a
+    /// client's own values are replaced.
+    pub(crate) behind_proxy: bool,
     /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
     pub(crate) background: TaskTracker,
 }
@@ -143,24 +146,31 @@ const FORWARDED_PORT: HeaderName = HeaderName::from_static("x-forwarded-port");
 const FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 
 impl Context {
-    /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them, unless a proxy in front
-    /// already did. Added where they are read: the handler's `Request`, and proxied rewrites.
+    /// `x-forwarded-for/-host/-port/-proto`, as Next.js adds them. Behind a proxy
+    /// (`Server::behind_proxy`), values the proxy set are kept; otherwise a client's own are
+    /// replaced, since any client could forge them. Added where they are read: the
+    /// handler's `Request`, and proxied rewrites.
     pub(crate) fn add_forwarded(&self, headers: &mut HeaderMap) {
         let Client::Peer(peer) = &self.client else {
             return;
         };
-        if let (Some(peer), false) = (peer, headers.contains_key(FORWARDED_FOR)) {
-            headers.insert(FORWARDED_FOR, peer.clone());
+        let keep = self.site.behind_proxy;
+        if !(keep && headers.contains_key(FORWARDED_FOR)) {
+            match peer {
+                Some(peer) => headers.insert(FORWARDED_FOR, peer.clone()),
+                None => headers.remove(FORWARDED_FOR),
+            };
         }
-        if !headers.contains_key(FORWARDED_HOST) {
-            if let Some(host) = headers.get(HOST).cloned() {
-                headers.insert(FORWARDED_HOST, host);
-            }
+        if !(keep && headers.contains_key(FORWARDED_HOST)) {
+            match headers.get(HOST).cloned() {
+                Some(host) => headers.insert(FORWARDED_HOST, host),
+                None => headers.remove(FORWARDED_HOST),
+            };
         }
-        if !headers.contains_key(FORWARDED_PORT) {
+        if !(keep && headers.contains_key(FORWARDED_PORT)) {
             headers.insert(FORWARDED_PORT, self.site.port.clone());
         }
-        if !headers.contains_key(FORWARDED_PROTO) {
+        if !(keep && headers.contains_key(FORWARDED_PROTO)) {
             headers.insert(FORWARDED_PROTO, HeaderValue::from_static("http"));
         }
     }

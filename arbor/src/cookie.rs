@@ -33,17 +33,18 @@ pub struct Cookie {
 
 /// The cookies of a request (`request.cookies` in Next.js), in the order the client sent them.
 ///
-/// Values are percent-decoded; a cookie whose value holds a bad escape is dropped, not the
-/// request. A name sent twice keeps its first place and its last value.
+/// Values are percent-decoded as Next.js decodes them (`decodeURIComponent`); a cookie whose
+/// value holds a bad escape (`%ZZ`, `%FF`) is dropped, not the request. A name sent twice
+/// keeps its first place and its last value.
 ///
 /// ```
 /// use arbor::cookies::RequestCookies;
 ///
-/// let cookies = RequestCookies::parse("theme=dark; session=abc; prefs=a%20b");
+/// let cookies = RequestCookies::parse("theme=dark; session=%ZZ; prefs=a%20b");
 /// assert_eq!(cookies.get("theme").map(|c| c.value.as_str()), Some("dark"));
 /// assert_eq!(cookies.get("prefs").map(|c| c.value.as_str()), Some("a b"));
-/// assert!(cookies.has("session"));
-/// assert_eq!(cookies.len(), 3);
+/// assert!(!cookies.has("session"));
+/// assert_eq!(cookies.len(), 2);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestCookies {
@@ -59,7 +60,8 @@ impl RequestCookies {
                 Some((name, value)) => (name.trim(), value.trim()),
                 None => (pair, "true"),
             };
-            let Ok(value) = percent_decode_str(raw).decode_utf8() else {
+            // As `decodeURIComponent` in Next.js's parser: a bad escape drops the cookie.
+            let Some(value) = crate::escape::decode(raw) else {
                 continue;
             };
             out.insert(name.to_owned(), value.into_owned());

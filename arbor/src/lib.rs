@@ -66,6 +66,7 @@ pub mod cache;
 mod context;
 mod cookie;
 mod error;
+mod escape;
 mod extract;
 mod flow;
 mod form;
@@ -77,7 +78,7 @@ mod redirect;
 mod request;
 mod response;
 pub mod routing;
-mod server;
+pub mod server;
 mod url;
 
 pub use app::{App, AppFuture, AppService, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT};
@@ -88,7 +89,7 @@ pub use form::{FormData, FormFile, FormValue};
 pub use redirect::RedirectStatus;
 pub use request::{CookiesMut, Request};
 pub use response::Response;
-pub use server::{init_tracing, serve, Server, DEFAULT_SHUTDOWN_TIMEOUT};
+pub use server::{init_tracing, serve, Server};
 pub use url::{NextUrl, SearchParams};
 
 pub use arbor_macros::cache;

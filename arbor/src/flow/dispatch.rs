@@ -20,6 +20,10 @@ pub(crate) struct ReadyRoute {
     pub(crate) cached: Option<Arc<Cached>>,
     /// `Allow` for OPTIONS and 405: the exported methods, HEAD with GET, OPTIONS; sorted.
     pub(crate) allow: HeaderValue,
+    /// How long a handler may take (`MAX_DURATION`, or the server's handler timeout).
+    pub(crate) max_duration: Option<std::time::Duration>,
+    /// The body limit to apply here, when it differs from the one the app's layer applied.
+    pub(crate) own_body_limit: Option<usize>,
 }
 
 /// Who answers a request to a route.
@@ -101,6 +105,8 @@ mod tests {
             handlers,
             cached: None,
             allow: allow_header(methods),
+            max_duration: None,
+            own_body_limit: None,
         }
     }
 

@@ -20,6 +20,7 @@
 
 mod dispatch;
 mod finalise;
+mod limits;
 mod middleware;
 mod normalise;
 mod proxy;
@@ -49,7 +50,7 @@ use crate::headers;
 use crate::middleware::Matchers;
 use crate::routing::params::Params;
 use crate::routing::tree::{Captures, PatternError, Tree};
-use crate::routing::{Method, StaticPaths};
+use crate::routing::{Method, RouteLimits, StaticPaths};
 
 use dispatch::{allow_header, Dispatch, ReadyRoute};
 pub(crate) use middleware::MiddlewareSlot;
@@ -82,6 +83,8 @@ struct Shared {
     site: Arc<Site>,
     cache: Arc<Cache>,
     statics: Arc<static_cache::Shared>,
+    /// The body limit the app's layer applies: the largest of the app's and the routes'.
+    layer_body_limit: Option<usize>,
 }
 
 /// A route as the app hands it over: its handlers given their state.
@@ -91,6 +94,7 @@ pub(crate) struct RouteParts {
     pub(crate) handlers: [Option<BoxHandler>; 7],
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
+    pub(crate) limits: RouteLimits,
 }
 
 /// What the app hands over to build its request path.
@@ -103,6 +107,12 @@ pub(crate) struct Parts {
     pub(crate) origin: String,
     /// The port Arbor's server listens on, when it is the one serving.
     pub(crate) port: Option<u16>,
+    /// Whether the client's `x-forwarded-*` headers come from a trusted proxy.
+    pub(crate) behind_proxy: bool,
+    /// How long any handler may take, unless its route says.
+    pub(crate) handler_timeout: Option<Duration>,
+    /// The app's body limit, unless a route says.
+    pub(crate) body_limit: Option<usize>,
     pub(crate) proxy_timeout: Duration,
     pub(crate) cache_store: Arc<dyn CacheStore>,
     pub(crate) background: TaskTracker,
@@ -114,6 +124,14 @@ impl Core {
     pub(crate) fn new(parts: Parts) -> io::Result<Core> {
         let mut tree = Tree::default();
         let mut routes = Vec::with_capacity(parts.routes.len());
+        // The layer lets through the largest body any route accepts; a route that accepts
+        // less checks its own limit.
+        let layer_body_limit = parts.routes.iter().fold(parts.body_limit, |most, route| {
+            match (most, route.limits.body_limit) {
+                (Some(most), Some(own)) => Some(most.max(own)),
+                _ => None,
+            }
+        });
         for (id, route) in parts.routes.into_iter().enumerate() {
             tree.insert(route.pattern, id).map_err(|err| {
                 let why = match err {
@@ -133,11 +151,14 @@ impl Core {
                 .config
                 .filter(SegmentConfig::is_static)
                 .map(|config| Arc::new(Cached::new(config, route.static_paths)));
+            let body_limit = route.limits.body_limit.or(parts.body_limit);
             routes.push(ReadyRoute {
                 pattern: route.pattern,
                 allow: allow_header(&methods),
                 handlers: route.handlers,
                 cached,
+                max_duration: route.limits.max_duration.or(parts.handler_timeout),
+                own_body_limit: body_limit.filter(|_| body_limit != layer_body_limit),
             });
         }
         let port = parts
@@ -146,6 +167,7 @@ impl Core {
         let site = Arc::new(Site {
             origin: parts.origin.as_str().into(),
             port: port.clone(),
+            behind_proxy: parts.behind_proxy,
             background: parts.background.clone(),
         });
         let cache = Arc::new(Cache::new(parts.cache_store));
@@ -154,6 +176,7 @@ impl Core {
             site: Arc::new(Site {
                 origin: STATIC_ORIGIN.into(),
                 port,
+                behind_proxy: false,
                 background: parts.background,
             }),
         });
@@ -175,8 +198,14 @@ impl Core {
                 site,
                 cache,
                 statics,
+                layer_body_limit,
             }),
         })
+    }
+
+    /// The body limit of the app's layer: the app's, or a route's when it is larger.
+    pub(crate) fn layer_body_limit(&self) -> Option<usize> {
+        self.shared.layer_body_limit
     }
 
     /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
@@ -270,9 +299,19 @@ impl Router for Core {
         match route.dispatch(req.method()) {
             Dispatch::Answer(answer) => answered(answer, via),
             Dispatch::Handler(handler) => {
+                let mut req = req;
+                if let Some(limit) = route.own_body_limit {
+                    if let Some(answer) = limits::body(&mut req, limit) {
+                        return answered(answer, via);
+                    }
+                }
                 let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
                     .with_middleware(via.proxy_cookies, via.headers);
-                Step::Handler(self.run(handler, req, cx, route.pattern))
+                let run = self.run(handler, req, cx, route.pattern);
+                match route.max_duration {
+                    None => Step::Handler(run),
+                    Some(max) => Step::boxed(limits::within(run, max, route.pattern)),
+                }
             }
             Dispatch::Cached(get, cached) => Step::boxed(static_cache::serve(
                 self.clone(),

@@ -1,8 +1,9 @@
-//! The first stage of every request: repeated slashes and a trailing slash redirect (308) to
-//! the clean path, and a malformed percent-escape is the client's error (400).
+//! The first stage of every request: `CONNECT` is 405 and `OPTIONS *` is answered for the whole server
+//! (RFC 9110 §9.3.6, §9.3.7); repeated slashes and a trailing slash redirect (308) to the
+//! clean path; and a malformed percent-escape is the client's error (400).
 
 use axum::extract::NestedPath;
-use percent_encoding::percent_decode_str;
+use http::{HeaderValue, Method};
 
 use crate::answers;
 use crate::body::Body;
@@ -15,9 +16,23 @@ pub(crate) enum Normalised {
     Answer(http::Response<Body>),
 }
 
-/// Checks the request's path.
+/// The methods a server built with Arbor can answer, for `OPTIONS *` and a `CONNECT`.
+const SERVER_METHODS: HeaderValue =
+    HeaderValue::from_static("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+
+/// Checks the request's head and path.
 pub(crate) fn request(req: &http::Request<Body>) -> Normalised {
     match check(req.uri().path(), req.uri().query()) {
+        PathCheck::Clean if req.method() != Method::CONNECT => Normalised::Go,
+        // Not a path: `CONNECT host:port` (authority form) or `OPTIONS *` (asterisk form).
+        _ if req.method() == Method::CONNECT => {
+            Normalised::Answer(answers::method_not_allowed(&SERVER_METHODS))
+        }
+        _ if req.uri().path() == "*" => Normalised::Answer(if req.method() == Method::OPTIONS {
+            answers::options(&SERVER_METHODS)
+        } else {
+            answers::bad_request()
+        }),
         PathCheck::Clean => Normalised::Go,
         PathCheck::Redirect(location) => {
             Normalised::Answer(answers::permanent_redirect(mounted(req, location)))
@@ -84,20 +99,7 @@ pub(crate) fn check(path: &str, query: Option<&str>) -> PathCheck {
 }
 
 fn escapes_are_valid(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
-            if !hex(bytes.get(i + 1)) || !hex(bytes.get(i + 2)) {
-                return false;
-            }
-            i += 3;
-        } else {
-            i += 1;
-        }
-    }
-    percent_decode_str(path).decode_utf8().is_ok()
+    crate::escape::decode(path).is_some()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! RequestLog → Compression → BodyLimit → (your layers, `App::layer`) → the request path
 //! ```
 
-mod body_limit;
+pub(crate) mod body_limit;
 mod compression;
 mod defaults;
 mod request_log;

@@ -107,6 +107,16 @@ pub struct Route<S = ()> {
     pub(crate) handlers: [Option<Slot<S>>; 7],
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
+    pub(crate) limits: RouteLimits,
+}
+
+/// A route's own limits, from its segment config (`MAX_DURATION`, `BODY_LIMIT`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RouteLimits {
+    /// How long its handlers may take before the request is answered 504.
+    pub(crate) max_duration: Option<std::time::Duration>,
+    /// The largest request body its handlers accept.
+    pub(crate) body_limit: Option<usize>,
 }
 
 impl<S: Clone + Send + Sync + 'static> Route<S> {
@@ -118,12 +128,27 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             handlers: Default::default(),
             config: None,
             static_paths: None,
+            limits: RouteLimits::default(),
         }
     }
 
     /// The route's segment config (`DYNAMIC`, `REVALIDATE`, `DYNAMIC_PARAMS`).
     pub fn segment_config(mut self, config: SegmentConfig) -> Self {
         self.config = Some(config);
+        self
+    }
+
+    /// `pub const MAX_DURATION: u64`: seconds the route's handlers may take before the
+    /// request is answered 504 Gateway Timeout (Next.js's `maxDuration`).
+    pub fn max_duration(mut self, seconds: u64) -> Self {
+        self.limits.max_duration = Some(std::time::Duration::from_secs(seconds));
+        self
+    }
+
+    /// `pub const BODY_LIMIT: usize`: the largest request body, in bytes, the route's
+    /// handlers accept (413 past it), instead of the app's [`body_limit`](crate::App::body_limit).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.limits.body_limit = Some(bytes);
         self
     }
 
@@ -171,6 +196,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             }),
             config: self.config,
             static_paths: self.static_paths.clone(),
+            limits: self.limits,
         }
     }
 }
@@ -183,6 +209,7 @@ impl<S> Clone for Route<S> {
             handlers: self.handlers.clone(),
             config: self.config,
             static_paths: self.static_paths.clone(),
+            limits: self.limits,
         }
     }
 }

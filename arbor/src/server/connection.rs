@@ -7,83 +7,182 @@
 //! kept for the rare client that sends a partial preface first.)
 
 use std::cell::RefCell;
+use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
+use futures_util::future::Either;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use tokio::io::ReadBuf;
 use tokio::net::TcpStream;
 use tower::Service;
 
-use super::shutdown::{Graceful, Shutdown, Watched};
+use super::activity::{Activity, Counted, Tracked};
+use super::upload::{Upload, Uploads};
+use super::watch::{Graceful, Watched};
+use super::Limits;
+use crate::answers;
 use crate::app::Stack;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// How long an HTTP/2 keep-alive ping waits for its acknowledgement (hyper's default).
+const PING_ACK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// HTTP/2's connection preface.
 const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
-/// Serves one accepted connection until it closes, or finishes it when the shutdown begins.
+/// Serves one accepted connection until it closes, is closed by its watcher, or finishes
+/// when the shutdown begins.
 pub(crate) async fn serve(
     stream: TcpStream,
     stack: Stack,
-    shutdown: Arc<Shutdown>,
+    limits: &Limits,
 ) -> Result<(), BoxError> {
+    let activity = Activity::new(limits.clock.clone());
+    // The first bytes, watched like the connection: a client that sends none is idle.
     let mut opening = [0u8; PREFACE.len()];
-    // Closed or failing (0): HTTP/1.1 sees to it.
-    let seen = stream.peek(&mut opening).await.unwrap_or_default();
-    let service = Connection(RefCell::new(stack));
-    let io = TokioIo::new(stream);
+    let peek = Peek {
+        stream: &stream,
+        buf: &mut opening,
+    };
+    let first = Watched::new(
+        peek,
+        limits.connections.clone(),
+        activity.clone(),
+        limits.deadlines,
+    );
+    let seen = match first.await {
+        Ok(Some(seen)) => seen,
+        Ok(None) => return Ok(()),
+        // Closed or failing (0): HTTP/1.1 sees to it.
+        Err(_) => 0,
+    };
+    let service = Connection {
+        stack: RefCell::new(stack),
+        activity: activity.clone(),
+        uploads: limits.uploads.clone(),
+    };
+    let io = Tracked::new(TokioIo::new(stream), activity.clone());
     if opening[..seen] != PREFACE[..seen] || seen == 0 {
         let conn = http1::Builder::new()
             .serve_connection(io, service)
             .with_upgrades();
-        return Ok(Watched::new(conn, shutdown).await?);
+        return watched(conn, limits, activity).await;
     }
     if seen == PREFACE.len() {
-        let conn = http2::Builder::new(TokioExecutor::new()).serve_connection(io, service);
-        return Ok(Watched::new(conn, shutdown).await?);
+        let conn = http2::Builder::new(TokioExecutor::new())
+            .timer(TokioTimer::new())
+            .keep_alive_interval(limits.http2_ping)
+            .keep_alive_timeout(PING_ACK_TIMEOUT)
+            .serve_connection(io, service);
+        return watched(conn, limits, activity).await;
     }
     // A part of the preface: the builder that reads ahead and rewinds decides.
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(limits.http2_ping)
+        .keep_alive_timeout(PING_ACK_TIMEOUT);
     let conn = builder.serve_connection_with_upgrades(io, service);
-    Watched::new(conn, shutdown).await
+    watched(conn, limits, activity).await
+}
+
+async fn watched<C: Graceful<Done = ()>>(
+    conn: C,
+    limits: &Limits,
+    activity: Arc<Activity>,
+) -> Result<(), BoxError> {
+    Watched::new(conn, limits.connections.clone(), activity, limits.deadlines)
+        .await
+        .map(drop)
+}
+
+/// Looks at the first bytes a client sends, leaving them in the socket.
+struct Peek<'a> {
+    stream: &'a TcpStream,
+    buf: &'a mut [u8],
+}
+
+impl Future for Peek<'_> {
+    type Output = std::io::Result<usize>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let mut buf = ReadBuf::new(this.buf);
+        this.stream.poll_peek(cx, &mut buf)
+    }
+}
+
+impl Graceful for Peek<'_> {
+    type Done = usize;
+    type Error = std::io::Error;
+    /// Never asked: a connection that has sent no request closes at once.
+    fn graceful_shutdown(self: Pin<&mut Self>) {}
 }
 
 /// The app's stack for one connection, as hyper calls it: hyper's services take `&self`,
 /// tower's `&mut self`. A connection calls its service from its own task only, so the cell is
 /// never borrowed twice, and no stack is cloned per request.
-pub(crate) struct Connection(RefCell<Stack>);
+pub(crate) struct Connection {
+    stack: RefCell<Stack>,
+    activity: Arc<Activity>,
+    uploads: Arc<Uploads>,
+}
+
+type StackFuture = <Stack as Service<http::Request<Upload>>>::Future;
+type Answer = <Stack as Service<http::Request<Upload>>>::Response;
 
 impl hyper::service::Service<http::Request<Incoming>> for Connection {
-    type Response = <Stack as Service<http::Request<Incoming>>>::Response;
-    type Error = <Stack as Service<http::Request<Incoming>>>::Error;
-    type Future = <Stack as Service<http::Request<Incoming>>>::Future;
+    type Response = Answer;
+    type Error = <Stack as Service<http::Request<Upload>>>::Error;
+    type Future = Either<Counted<StackFuture>, Ready<Result<Answer, Self::Error>>>;
 
     fn call(&self, req: http::Request<Incoming>) -> Self::Future {
+        let in_flight = self.activity.begin();
+        if req.version() == http::Version::HTTP_11 && !one_host(req.headers()) {
+            // RFC 9112 §3.2: an HTTP/1.1 request without exactly one `Host` is refused.
+            return Either::Right(ready(Ok(answers::bad_request())));
+        }
+        let req = req.map(|body| Upload::new(body, &self.uploads));
         // The stack's own layers are always ready (the app's layers wait for readiness in
         // their call).
-        self.0.borrow_mut().call(req)
+        Either::Left(Counted::new(self.stack.borrow_mut().call(req), in_flight))
     }
 }
 
-type Io = TokioIo<TcpStream>;
+/// Whether a head has exactly one `Host` line.
+fn one_host(headers: &http::HeaderMap) -> bool {
+    let mut hosts = headers.get_all(http::header::HOST).iter();
+    hosts.next().is_some() && hosts.next().is_none()
+}
+
+type Io = Tracked<TokioIo<TcpStream>>;
 
 impl Graceful for http1::UpgradeableConnection<Io, Connection> {
+    type Done = ();
+    type Error = hyper::Error;
     fn graceful_shutdown(self: Pin<&mut Self>) {
         http1::UpgradeableConnection::graceful_shutdown(self);
     }
 }
 
 impl Graceful for http2::Connection<Io, Connection, TokioExecutor> {
+    type Done = ();
+    type Error = hyper::Error;
     fn graceful_shutdown(self: Pin<&mut Self>) {
         http2::Connection::graceful_shutdown(self);
     }
 }
 
 impl Graceful for auto::UpgradeableConnection<'_, Io, Connection, TokioExecutor> {
+    type Done = ();
+    type Error = BoxError;
     fn graceful_shutdown(self: Pin<&mut Self>) {
         auto::UpgradeableConnection::graceful_shutdown(self);
     }

@@ -62,3 +62,36 @@ async fn login_then_through_the_gate() {
         .await;
     assert_eq!(reply.header("location"), "/dashboard");
 }
+
+#[tokio::test]
+async fn next_never_leaves_the_site() {
+    let server = start().await;
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    for next in [
+        "/%5Cevil.com",
+        "//evil.com",
+        "https:evil.com",
+        "/%5C/evil.com",
+    ] {
+        let reply = server
+            .send("POST", &format!("/login?next={next}"), &form, "name=ada")
+            .await;
+        assert_eq!(reply.status, 303, "{next}");
+        assert_eq!(reply.header("location"), "/dashboard", "{next}");
+    }
+}
+
+#[tokio::test]
+async fn an_unusable_session_cookie_is_no_session() {
+    let server = start().await;
+    for cookie in ["session=%01", "session=", "session=%ZZ"] {
+        let reply = server
+            .send("GET", "/api/me", &[("cookie", cookie)], "")
+            .await;
+        assert_eq!(reply.status, 401, "{cookie}");
+        let reply = server
+            .send("GET", "/dashboard", &[("cookie", cookie)], "")
+            .await;
+        assert_eq!(reply.status, 307, "{cookie}");
+    }
+}

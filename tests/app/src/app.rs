@@ -208,6 +208,17 @@ pub mod headers {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `limited`.
+#[path = "../app/limited"]
+pub mod limited {
+    /// `/limited` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/limited/route.rs`: the route handlers for `/limited`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `next-url`.
 #[path = "../app/next-url"]
 pub mod next_url {

@@ -24,7 +24,26 @@ async fn forwarded_headers_are_added() {
     assert_eq!(headers["x-forwarded-host"], format!("127.0.0.1:{port}"));
     assert_eq!(headers["x-forwarded-port"], port);
     assert_eq!(headers["x-forwarded-proto"], "http");
-    // Values a proxy in front already set are kept.
+    // A client's own values are replaced: any client could forge them.
+    let forged = [
+        ("x-forwarded-for", "10.1.2.3"),
+        ("x-forwarded-host", "bank.example"),
+        ("x-forwarded-port", "443"),
+        ("x-forwarded-proto", "https"),
+    ];
+    let headers = server.send("GET", "/headers", &forged, "").await.json();
+    assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(headers["x-forwarded-host"], format!("127.0.0.1:{port}"));
+    assert_eq!(headers["x-forwarded-port"], port);
+    assert_eq!(headers["x-forwarded-proto"], "http");
+}
+
+#[tokio::test]
+async fn behind_a_proxy_its_forwarded_headers_are_kept() {
+    let server =
+        arbor_test_support::TestServer::serve_with(arbor_test_app::app(), |s| s.behind_proxy(true))
+            .await;
+    let port = server.addr.port().to_string();
     let headers = server
         .send(
             "GET",
@@ -39,6 +58,8 @@ async fn forwarded_headers_are_added() {
         .json();
     assert_eq!(headers["x-forwarded-for"], "10.1.2.3");
     assert_eq!(headers["x-forwarded-proto"], "https");
+    // What the proxy did not set is still added.
+    assert_eq!(headers["x-forwarded-port"], port);
 }
 
 #[tokio::test]

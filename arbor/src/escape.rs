@@ -1,0 +1,50 @@
+//! Percent-decoding as JavaScript's `decodeURIComponent` does it, which is what Next.js
+//! applies to paths and cookies: every `%` must start an escape of two hex digits, and the
+//! bytes must be UTF-8, or the text cannot be decoded at all. (`percent-encoding` alone
+//! leaves a bad escape in place, as browsers do for URLs.)
+
+use std::borrow::Cow;
+
+use percent_encoding::percent_decode_str;
+
+/// `text` decoded, or `None` when an escape is malformed (`%`, `%4`, `%ZZ`) or the decoded
+/// bytes are not UTF-8 (`%FF`).
+pub(crate) fn decode(text: &str) -> Option<Cow<'_, str>> {
+    if !escapes_are_well_formed(text) {
+        return None;
+    }
+    percent_decode_str(text).decode_utf8().ok()
+}
+
+/// Whether every `%` starts two hex digits.
+fn escapes_are_well_formed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'%') {
+        let at = i + offset;
+        let hex = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+        if !hex(bytes.get(at + 1)) || !hex(bytes.get(at + 2)) {
+            return false;
+        }
+        i = at + 3;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_like_decode_uri_component() {
+        assert_eq!(decode("a%20b").as_deref(), Some("a b"));
+        assert_eq!(decode("caf%C3%A9").as_deref(), Some("café"));
+        assert_eq!(decode("plain").as_deref(), Some("plain"));
+        assert_eq!(decode("").as_deref(), Some(""));
+        assert_eq!(decode("%ZZ"), None);
+        assert_eq!(decode("%"), None);
+        assert_eq!(decode("a%4"), None);
+        assert_eq!(decode("%FF"), None);
+        assert_eq!(decode("%E0%A4%A"), None);
+    }
+}
