@@ -27,7 +27,7 @@
 
 mod codegen;
 mod diagnostic;
-mod matcher;
+pub mod matcher;
 mod middleware;
 mod parse;
 mod scan;

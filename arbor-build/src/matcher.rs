@@ -313,7 +313,10 @@ pub fn compile(source: &str) -> Result<String, SourceError> {
             "/:nextData(_next/data/[^/]{{1,}})?{source}{{(\\.json|\\.rsc|\\.segments/.+\\.segment\\.rsc)}}?"
         )
     };
-    to_regex(&wrapped)
+    let regex = to_regex(&wrapped)?;
+    // What the server will run: a source whose regex its engine refuses is refused here.
+    fancy_regex::Regex::new(&regex).map_err(|e| SourceError(e.to_string()))?;
+    Ok(regex)
 }
 
 /// The text every pathname matching `source` starts with, apart from Next's optional

@@ -242,7 +242,6 @@ fn read_matcher(expr: &Expr) -> Result<Matcher, String> {
         }
     };
     let (regex, prefix, shortcut) = matcher::compile(&source)
-        .and_then(|re| check_regex(&re).map(|()| re))
         .and_then(|re| {
             Ok((
                 re,

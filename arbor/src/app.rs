@@ -28,6 +28,7 @@ use crate::handler::{Handler, Slot};
 use crate::layers::Defaults;
 use crate::middleware::{CompiledMatcher, Matchers, Middleware};
 use crate::routing::Route;
+use crate::upload::Uploads;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Response = http::Response<Body>;
@@ -532,7 +533,7 @@ pub(crate) struct Built {
 
 impl Built {
     /// The whole stack, for a connection from `peer` (or any, when `None`).
-    pub(crate) fn stack(&self, peer: Option<SocketAddr>) -> Stack {
+    pub(crate) fn stack(&self, peer: Option<SocketAddr>, uploads: Option<&Arc<Uploads>>) -> Stack {
         let inner = match &self.layered {
             Some(service) => Inner::Layered {
                 service: service.clone(),
@@ -543,7 +544,13 @@ impl Built {
                 peer: peer.and_then(|addr| HeaderValue::try_from(addr.ip().to_string()).ok()),
             }),
         };
-        Defaults::new(inner, self.request_log, self.compression, self.body_limit)
+        Defaults::new(
+            inner,
+            self.request_log,
+            self.compression,
+            self.body_limit,
+            uploads.cloned(),
+        )
     }
 }
 
@@ -563,7 +570,7 @@ where
     fn call(&mut self, req: http::Request<B>) -> AppFuture {
         let inner = match self.built() {
             Ok(built) => Running::Answering {
-                future: built.stack(None).call(req),
+                future: built.stack(None, None).call(req),
             },
             Err(_) => Running::Failed {
                 response: Some(crate::answers::internal_error()),

@@ -47,4 +47,57 @@ mod tests {
         assert_eq!(decode("%FF"), None);
         assert_eq!(decode("%E0%A4%A"), None);
     }
+
+    mod properties {
+        use super::*;
+        use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+        use proptest::prelude::*;
+
+        /// `decodeURIComponent` written plainly, byte by byte: the reference.
+        fn reference(text: &str) -> Option<String> {
+            let bytes = text.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'%' {
+                    let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                    out.push(u8::from_str_radix(hex, 16).ok()?);
+                    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return None;
+                    }
+                    i += 3;
+                } else {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            String::from_utf8(out).ok()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 4096,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn encoded_text_decodes_to_itself(text in any::<String>()) {
+                let encoded = utf8_percent_encode(&text, NON_ALPHANUMERIC).to_string();
+                let decoded = decode(&encoded).map(|d| d.into_owned());
+                prop_assert_eq!(decoded, Some(text));
+            }
+
+            #[test]
+            fn decodes_as_the_reference_does(text in "([a-zA-Z0-9/ ]|%[0-9a-fA-FzZ]{0,2}|%[89A-Fa-f][0-9A-Fa-f]){0,12}") {
+                prop_assert_eq!(decode(&text).map(|d| d.into_owned()), reference(&text));
+            }
+
+            #[test]
+            fn text_without_escapes_is_itself(text in "[^%]*") {
+                let decoded = decode(&text).map(|d| d.into_owned());
+                prop_assert_eq!(decoded, Some(text));
+            }
+        }
+    }
 }

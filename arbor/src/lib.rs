@@ -79,6 +79,7 @@ mod request;
 mod response;
 pub mod routing;
 pub mod server;
+mod upload;
 mod url;
 
 pub use app::{App, AppFuture, AppService, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT};

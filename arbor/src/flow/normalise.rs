@@ -138,4 +138,61 @@ mod tests {
         assert_eq!(check("/echo/%FF", None), PathCheck::MalformedEscape);
         assert_eq!(check("/echo/%C3%A9", None), PathCheck::Clean);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn is_clean(path: &str) -> bool {
+            path.starts_with('/')
+                && !path.contains("//")
+                && !path.contains('\\')
+                && (path == "/" || !path.ends_with('/'))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 4096,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn a_path_is_routed_redirected_to_its_clean_form_or_refused(
+                path in "[a-z/\\\\%0-9A-F.]{0,16}",
+                query in proptest::option::of("[a-z=&/]{0,6}"),
+            ) {
+                match check(&path, query.as_deref()) {
+                    PathCheck::Clean => {
+                        prop_assert!(is_clean(&path), "{:?} passed", path);
+                        prop_assert!(crate::escape::decode(&path).is_some());
+                    }
+                    PathCheck::Redirect(location) => {
+                        prop_assert!(!is_clean(&path), "{:?} was redirected", path);
+                        let (clean, kept) = match location.split_once('?') {
+                            Some((clean, kept)) => (clean, Some(kept)),
+                            None => (location.as_str(), None),
+                        };
+                        prop_assert!(is_clean(clean), "{:?} went to {:?}", path, location);
+                        prop_assert_eq!(kept, query.as_deref());
+                        // The same segments, in order, and one redirect is enough.
+                        let segments = |p: &str| -> Vec<String> {
+                            p.split(['/', '\\']).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+                        };
+                        prop_assert_eq!(segments(clean), segments(&path));
+                        prop_assert!(!matches!(check(clean, None), PathCheck::Redirect(_)));
+                    }
+                    PathCheck::MalformedEscape => {
+                        prop_assert!(is_clean(&path));
+                        prop_assert!(crate::escape::decode(&path).is_none());
+                    }
+                }
+            }
+
+            #[test]
+            fn any_path_is_checked_without_panicking(path in any::<String>()) {
+                let _ = check(&path, None);
+            }
+        }
+    }
 }

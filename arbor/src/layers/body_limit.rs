@@ -14,8 +14,11 @@ use http::StatusCode;
 use http_body_util::Limited;
 use tower::{Layer, Service};
 
+use std::sync::Arc;
+
 use crate::body::Body;
 use crate::error::json_error;
+use crate::upload::{Upload, Uploads};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -29,20 +32,25 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 ///
 /// let layers = ServiceBuilder::new().layer(BodyLimitLayer::new(1024 * 1024));
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BodyLimitLayer {
     limit: Option<usize>,
+    uploads: Option<Arc<Uploads>>,
 }
 
 impl BodyLimitLayer {
     /// Refuses bodies larger than `bytes`.
     pub fn new(bytes: usize) -> Self {
-        BodyLimitLayer { limit: Some(bytes) }
+        BodyLimitLayer {
+            limit: Some(bytes),
+            uploads: None,
+        }
     }
 
     /// Refuses bodies larger than `bytes`; with `None`, only turns bodies into [`Body`].
-    pub(crate) fn optional(limit: Option<usize>) -> Self {
-        BodyLimitLayer { limit }
+    /// Under Arbor's server, bodies are also watched by its body timeout and budget.
+    pub(crate) fn optional(limit: Option<usize>, uploads: Option<Arc<Uploads>>) -> Self {
+        BodyLimitLayer { limit, uploads }
     }
 }
 
@@ -53,6 +61,7 @@ impl<S> Layer<S> for BodyLimitLayer {
         BodyLimit {
             inner,
             limit: self.limit,
+            uploads: self.uploads.clone(),
         }
     }
 }
@@ -62,6 +71,7 @@ impl<S> Layer<S> for BodyLimitLayer {
 pub struct BodyLimit<S> {
     inner: S,
     limit: Option<usize>,
+    uploads: Option<Arc<Uploads>>,
 }
 
 impl<S, B> Service<http::Request<B>> for BodyLimit<S>
@@ -84,7 +94,7 @@ where
         }
         Either::Left(
             self.inner
-                .call(req.map(|body| limit_body(body, self.limit))),
+                .call(req.map(|body| limit_body(body, self.limit, self.uploads.as_ref()))),
         )
     }
 }
@@ -113,9 +123,9 @@ pub(crate) fn refuse<B: http_body::Body>(
     Some(json_error(StatusCode::PAYLOAD_TOO_LARGE, &message))
 }
 
-/// The body as Arbor's [`Body`], cut off past `limit` while it is read; an empty body costs
-/// nothing.
-pub(crate) fn limit_body<B>(body: B, limit: Option<usize>) -> Body
+/// The body as Arbor's [`Body`], cut off past `limit` while it is read, and watched by the
+/// server's body timeout and budget when there is one; an empty body costs nothing.
+pub(crate) fn limit_body<B>(body: B, limit: Option<usize>, uploads: Option<&Arc<Uploads>>) -> Body
 where
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
@@ -123,9 +133,11 @@ where
     if http_body::Body::is_end_stream(&body) {
         return Body::empty();
     }
-    match limit {
-        Some(limit) => Body::new(Limited::new(body, limit)),
-        None => Body::new(body),
+    match (limit, uploads) {
+        (Some(limit), Some(uploads)) => Body::new(Limited::new(Upload::new(body, uploads), limit)),
+        (Some(limit), None) => Body::new(Limited::new(body, limit)),
+        (None, Some(uploads)) => Body::new(Upload::new(body, uploads)),
+        (None, None) => Body::new(body),
     }
 }
 

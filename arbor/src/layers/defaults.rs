@@ -15,7 +15,10 @@ use tower_http::compression::{DefaultPredicate, ResponseFuture as TowerFuture};
 use super::body_limit::{self, BodyLimit, BodyLimitFuture, BodyLimitLayer};
 use super::compression::{self, Compression};
 use super::request_log::Logged;
+use std::sync::Arc;
+
 use crate::body::Body;
+use crate::upload::Uploads;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -25,15 +28,24 @@ pub(crate) struct Defaults<S> {
     inner: Compression<BodyLimit<S>>,
     log: bool,
     limit: Option<usize>,
+    uploads: Option<Arc<Uploads>>,
 }
 
 impl<S> Defaults<S> {
-    pub(crate) fn new(inner: S, log: bool, compress: bool, limit: Option<usize>) -> Self {
-        let limited = tower::Layer::layer(&BodyLimitLayer::optional(limit), inner);
+    pub(crate) fn new(
+        inner: S,
+        log: bool,
+        compress: bool,
+        limit: Option<usize>,
+        uploads: Option<Arc<Uploads>>,
+    ) -> Self {
+        let layer = BodyLimitLayer::optional(limit, uploads.clone());
+        let limited = tower::Layer::layer(&layer, inner);
         Defaults {
             inner: Compression::optional(limited, compress),
             log,
             limit,
+            uploads,
         }
     }
 }
@@ -52,6 +64,7 @@ where
         self.inner.plain().inner_mut().poll_ready(cx)
     }
 
+    #[inline]
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let logged = if self.log { Logged::begin(&req) } else { None };
         let _entered = logged.as_ref().map(|logged| logged.enter());
@@ -65,7 +78,8 @@ where
                 future: Either::Right(ready(Ok(answer))),
             }
         } else {
-            let req = req.map(|body| body_limit::limit_body(body, self.limit));
+            let uploads = self.uploads.as_ref();
+            let req = req.map(|body| body_limit::limit_body(body, self.limit, uploads));
             let inner = self.inner.plain().inner_mut();
             Way::Plain {
                 future: Either::Left(inner.call(req)),

@@ -2,14 +2,16 @@
 //! whether a request is in its handler, and since when the bytes of a request head have been
 //! arriving. The watcher ([`super::watch`]) reads it to close idle and slow connections.
 //!
-//! Times are readings of one coarse clock ([`Clock`]), a counter of milliseconds a task of
-//! the server advances ten times a second: reading it is one load, where reading the system
-//! clock on every socket read would cost each request more than the rest of this module.
+//! Times are readings of one coarse clock ([`Clock`]), a counter of milliseconds the
+//! server's watcher advances ten times a second: reading it is one load, where reading the
+//! system clock on every socket read would cost each request more than the rest of this
+//! module. An HTTP/1.1 connection, which has one request at a time, is busy from a request's
+//! head until the server writes; an HTTP/2 connection counts its requests in their handlers.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -22,7 +24,7 @@ use tokio::time::Instant;
 pub(crate) const TICK: Duration = Duration::from_millis(100);
 
 /// Milliseconds since the server started, plus one (0 means "never"), advanced every
-/// [`TICK`] by [`Clock::run`].
+/// [`TICK`] by the watcher ([`super::watch::watch`]).
 #[derive(Debug)]
 pub(crate) struct Clock {
     start: Instant,
@@ -43,22 +45,11 @@ impl Clock {
         self.now.load(Relaxed)
     }
 
-    /// The instant a reading stands for.
-    pub(crate) fn instant(&self, reading: u64) -> Instant {
-        self.start + Duration::from_millis(reading.saturating_sub(1))
-    }
-
-    /// Advances the clock until `clock` is the last handle to it.
-    pub(crate) async fn run(clock: Arc<Clock>) {
-        let mut ticks = tokio::time::interval(TICK);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        while Arc::strong_count(&clock) > 1 {
-            ticks.tick().await;
-            let elapsed = clock.start.elapsed().as_millis();
-            clock
-                .now
-                .store(u64::try_from(elapsed).unwrap_or(u64::MAX - 1) + 1, Relaxed);
-        }
+    /// Moves the clock on to the present.
+    pub(crate) fn advance(&self) {
+        let elapsed = self.start.elapsed().as_millis();
+        self.now
+            .store(u64::try_from(elapsed).unwrap_or(u64::MAX - 1) + 1, Relaxed);
     }
 }
 
@@ -66,16 +57,40 @@ impl Clock {
 #[derive(Debug)]
 pub(crate) struct Activity {
     pub(crate) clock: Arc<Clock>,
-    /// Requests in a handler (their response head not yet given to hyper).
+    /// HTTP/1.1: a request's head has arrived and nothing has been written since.
+    busy: AtomicBool,
+    /// HTTP/2: requests in a handler (their response head not yet given to hyper).
     in_flight: AtomicU32,
-    /// Requests taken so far.
-    served: AtomicU64,
+    /// Whether any request came in.
+    served: AtomicBool,
     /// The last time a byte was read or written or a handler answered.
     last_active: AtomicU64,
     /// When the bytes of the next request head began arriving; 0 when none are pending.
     head_since: AtomicU64,
-    /// Set when the server needs the connection's place: it is closed when next polled.
-    pub(crate) close: AtomicBool,
+    /// Why the watcher closes the connection ([`Close`]); 0 while it stays open.
+    close: AtomicU8,
+}
+
+/// Why a connection is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Close {
+    /// No request and no byte for the keep-alive timeout.
+    KeepAlive = 1,
+    /// A request head not complete within the head timeout.
+    Head = 2,
+    /// The server is at its connection limit and the connection is quiet.
+    Limit = 3,
+}
+
+impl Close {
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            Close::KeepAlive => "keep-alive timeout",
+            Close::Head => "request head timeout",
+            Close::Limit => "at the connection limit",
+        }
+    }
 }
 
 /// What the watcher concludes about a connection.
@@ -94,16 +109,17 @@ impl Activity {
         let now = clock.now();
         Arc::new(Activity {
             clock,
+            busy: AtomicBool::new(false),
             in_flight: AtomicU32::new(0),
-            served: AtomicU64::new(0),
+            served: AtomicBool::new(false),
             last_active: AtomicU64::new(now),
             head_since: AtomicU64::new(0),
-            close: AtomicBool::new(false),
+            close: AtomicU8::new(0),
         })
     }
 
     pub(crate) fn state(&self) -> State {
-        if self.in_flight.load(Relaxed) > 0 {
+        if self.is_busy() {
             return State::Busy;
         }
         match self.head_since.load(Relaxed) {
@@ -112,16 +128,36 @@ impl Activity {
         }
     }
 
+    #[inline]
+    fn is_busy(&self) -> bool {
+        self.busy.load(Relaxed) || self.in_flight.load(Relaxed) > 0
+    }
+
     /// Whether any request came in on this connection.
     pub(crate) fn has_served(&self) -> bool {
-        self.served.load(Relaxed) > 0
+        self.served.load(Relaxed)
+    }
+
+    /// Why the connection is to close, once the watcher says.
+    #[inline]
+    pub(crate) fn closing(&self) -> Option<Close> {
+        match self.close.load(Relaxed) {
+            0 => None,
+            1 => Some(Close::KeepAlive),
+            2 => Some(Close::Head),
+            _ => Some(Close::Limit),
+        }
+    }
+
+    pub(crate) fn close(&self, why: Close) {
+        self.close.store(why as u8, Relaxed);
     }
 
     #[inline]
     fn read(&self) {
         let now = self.clock.now();
         self.last_active.store(now, Relaxed);
-        if self.in_flight.load(Relaxed) == 0 && self.head_since.load(Relaxed) == 0 {
+        if !self.is_busy() && self.head_since.load(Relaxed) == 0 {
             self.head_since.store(now, Relaxed);
         }
     }
@@ -129,13 +165,21 @@ impl Activity {
     #[inline]
     fn wrote(&self) {
         self.last_active.store(self.clock.now(), Relaxed);
+        self.busy.store(false, Relaxed);
     }
 
-    /// A request's head has arrived and goes to its handler.
+    /// An HTTP/1.1 request's head has arrived: busy until the server writes.
     #[inline]
-    pub(crate) fn begin(self: &Arc<Self>) -> InFlight {
+    pub(crate) fn begin_one(&self) {
+        self.busy.store(true, Relaxed);
+        self.served.store(true, Relaxed);
+        self.head_since.store(0, Relaxed);
+    }
+
+    /// An HTTP/2 request's head has arrived: busy until its handler answers.
+    pub(crate) fn begin_many(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Relaxed);
-        self.served.fetch_add(1, Relaxed);
+        self.served.store(true, Relaxed);
         self.head_since.store(0, Relaxed);
         InFlight(self.clone())
     }
@@ -154,16 +198,16 @@ impl Drop for InFlight {
 }
 
 pin_project! {
-    /// A handler's future, counted while it runs.
+    /// A handler's future, counted while it runs on a connection of several requests.
     pub(crate) struct Counted<F> {
         #[pin]
         future: F,
-        _in_flight: InFlight,
+        _in_flight: Option<InFlight>,
     }
 }
 
 impl<F> Counted<F> {
-    pub(crate) fn new(future: F, in_flight: InFlight) -> Self {
+    pub(crate) fn new(future: F, in_flight: Option<InFlight>) -> Self {
         Counted {
             future,
             _in_flight: in_flight,
@@ -258,7 +302,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_connection_is_idle_then_reads_a_head_then_is_busy_then_idle() {
+    fn an_http1_connection_is_idle_then_reads_a_head_then_is_busy_until_it_writes() {
         let clock = Clock::new();
         let activity = Activity::new(clock.clone());
         assert_eq!(activity.state(), State::Idle(1));
@@ -266,17 +310,32 @@ mod tests {
         clock.now.store(50, Relaxed);
         activity.read();
         assert_eq!(activity.state(), State::ReadingHead(50));
-        let in_flight = activity.begin();
+        activity.begin_one();
         assert_eq!(activity.state(), State::Busy);
         clock.now.store(90, Relaxed);
         activity.read(); // the body: not a head
         assert_eq!(activity.state(), State::Busy);
         clock.now.store(120, Relaxed);
-        drop(in_flight);
+        activity.wrote();
         assert_eq!(activity.state(), State::Idle(120));
         assert!(activity.has_served());
-        clock.now.store(130, Relaxed);
-        activity.wrote();
-        assert_eq!(activity.state(), State::Idle(130));
+    }
+
+    #[test]
+    fn an_http2_connection_is_busy_while_a_handler_runs() {
+        let clock = Clock::new();
+        let activity = Activity::new(clock.clone());
+        let first = activity.begin_many();
+        let second = activity.begin_many();
+        clock.now.store(70, Relaxed);
+        activity.wrote(); // another stream's frames
+        assert_eq!(activity.state(), State::Busy);
+        drop(first);
+        assert_eq!(activity.state(), State::Busy);
+        drop(second);
+        assert_eq!(activity.state(), State::Idle(70));
+        assert_eq!(activity.closing(), None);
+        activity.close(Close::Head);
+        assert_eq!(activity.closing(), Some(Close::Head));
     }
 }

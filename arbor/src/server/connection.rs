@@ -22,7 +22,6 @@ use tokio::net::TcpStream;
 use tower::Service;
 
 use super::activity::{Activity, Counted, Tracked};
-use super::upload::{Upload, Uploads};
 use super::watch::{Graceful, Watched};
 use super::Limits;
 use crate::answers;
@@ -50,25 +49,22 @@ pub(crate) async fn serve(
         stream: &stream,
         buf: &mut opening,
     };
-    let first = Watched::new(
-        peek,
-        limits.connections.clone(),
-        activity.clone(),
-        limits.deadlines,
-    );
+    let first = Watched::new(peek, limits.connections.clone(), activity.clone());
     let seen = match first.await {
         Ok(Some(seen)) => seen,
         Ok(None) => return Ok(()),
         // Closed or failing (0): HTTP/1.1 sees to it.
         Err(_) => 0,
     };
+    let http1 = opening[..seen] != PREFACE[..seen] || seen == 0;
     let service = Connection {
         stack: RefCell::new(stack),
         activity: activity.clone(),
-        uploads: limits.uploads.clone(),
+        // HTTP/1.1 has one request at a time: no count to keep.
+        many: !http1,
     };
     let io = Tracked::new(TokioIo::new(stream), activity.clone());
-    if opening[..seen] != PREFACE[..seen] || seen == 0 {
+    if http1 {
         let conn = http1::Builder::new()
             .serve_connection(io, service)
             .with_upgrades();
@@ -98,7 +94,7 @@ async fn watched<C: Graceful<Done = ()>>(
     limits: &Limits,
     activity: Arc<Activity>,
 ) -> Result<(), BoxError> {
-    Watched::new(conn, limits.connections.clone(), activity, limits.deadlines)
+    Watched::new(conn, limits.connections.clone(), activity)
         .await
         .map(drop)
 }
@@ -132,24 +128,29 @@ impl Graceful for Peek<'_> {
 pub(crate) struct Connection {
     stack: RefCell<Stack>,
     activity: Arc<Activity>,
-    uploads: Arc<Uploads>,
+    /// Whether the connection may carry several requests at once (HTTP/2).
+    many: bool,
 }
 
-type StackFuture = <Stack as Service<http::Request<Upload>>>::Future;
-type Answer = <Stack as Service<http::Request<Upload>>>::Response;
+type StackFuture = <Stack as Service<http::Request<Incoming>>>::Future;
+type Answer = <Stack as Service<http::Request<Incoming>>>::Response;
 
 impl hyper::service::Service<http::Request<Incoming>> for Connection {
     type Response = Answer;
-    type Error = <Stack as Service<http::Request<Upload>>>::Error;
+    type Error = <Stack as Service<http::Request<Incoming>>>::Error;
     type Future = Either<Counted<StackFuture>, Ready<Result<Answer, Self::Error>>>;
 
     fn call(&self, req: http::Request<Incoming>) -> Self::Future {
-        let in_flight = self.activity.begin();
+        let in_flight = if self.many {
+            Some(self.activity.begin_many())
+        } else {
+            self.activity.begin_one();
+            None
+        };
         if req.version() == http::Version::HTTP_11 && !one_host(req.headers()) {
             // RFC 9112 §3.2: an HTTP/1.1 request without exactly one `Host` is refused.
             return Either::Right(ready(Ok(answers::bad_request())));
         }
-        let req = req.map(|body| Upload::new(body, &self.uploads));
         // The stack's own layers are always ready (the app's layers wait for readiness in
         // their call).
         Either::Left(Counted::new(self.stack.borrow_mut().call(req), in_flight))

@@ -8,7 +8,6 @@
 mod activity;
 mod budget;
 mod connection;
-mod upload;
 mod watch;
 
 use std::future::Future;
@@ -22,8 +21,8 @@ use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
 use crate::app::{App, Served};
+use crate::upload::Uploads;
 use activity::Clock;
-use upload::Uploads;
 use watch::{Connections, Deadlines};
 
 /// How long shutdown waits for in-flight requests before closing their connections.
@@ -100,7 +99,6 @@ pub(crate) struct Limits {
     pub(crate) clock: Arc<Clock>,
     pub(crate) connections: Arc<Connections>,
     pub(crate) uploads: Arc<Uploads>,
-    pub(crate) deadlines: Deadlines,
     pub(crate) http2_ping: Option<Duration>,
 }
 
@@ -241,18 +239,20 @@ impl Server {
             handler_timeout: self.handler_timeout,
         }))?;
         built.core.prerender().await?;
-        let clock = Clock::new();
-        tokio::spawn(Clock::run(clock.clone()));
+        let deadlines = Deadlines {
+            keep_alive: self.keep_alive_timeout,
+            head: self.request_head_timeout,
+        };
         let limits = Arc::new(Limits {
-            clock,
+            clock: Clock::new(),
             connections: Connections::new(),
             uploads: Uploads::new(self.body_read_timeout, self.body_budget),
-            deadlines: Deadlines {
-                keep_alive: self.keep_alive_timeout,
-                head: self.request_head_timeout,
-            },
             http2_ping: self.http2_keep_alive_interval,
         });
+        let (connections, clock) = (Arc::downgrade(&limits.connections), limits.clock.clone());
+        std::thread::Builder::new()
+            .name("arbor-watch".to_owned())
+            .spawn(move || watch::watch(connections, clock, deadlines))?;
         let max_connections = self
             .max_connections
             .unwrap_or_else(budget::default_max_connections);
@@ -274,7 +274,7 @@ impl Server {
                     loop {
                         limits
                             .connections
-                            .close_idle(&limits.clock, QUIET_UNDER_PRESSURE);
+                            .close_quiet(&limits.clock, QUIET_UNDER_PRESSURE);
                         tokio::select! {
                             slot = slots.clone().acquire_owned() => match slot {
                                 Ok(slot) => break slot,
@@ -295,7 +295,7 @@ impl Server {
                     Err(err) => {
                         if budget::is_out_of_descriptors(&err) {
                             // Out of file descriptors: make room, wait, then go on.
-                            limits.connections.close_idle(&limits.clock, QUIET_UNDER_PRESSURE);
+                            limits.connections.close_quiet(&limits.clock, QUIET_UNDER_PRESSURE);
                             let wait = backoff.next();
                             tracing::warn!(error = %err, open = limits.connections.count(), ?wait, "accept failed; waiting");
                             tokio::time::sleep(wait).await;
@@ -308,7 +308,7 @@ impl Server {
                 () = &mut signal => break,
             };
             let _ = stream.set_nodelay(true);
-            let stack = built.stack(Some(peer));
+            let stack = built.stack(Some(peer), Some(&limits.uploads));
             let limits = limits.clone();
             tasks.spawn(async move {
                 if let Err(err) = connection::serve(stream, stack, &limits).await {

@@ -1,26 +1,26 @@
 //! Watching open connections: closing those that sit idle or send their request head too
-//! slowly, closing idle ones first when the server is out of connections, and finishing all
+//! slowly, closing quiet ones first when the server is out of connections, and finishing all
 //! of them at shutdown.
 //!
-//! Each connection registers its task's waker once and, when polled, checks two flags and
-//! whether its one timer has fired (three loads, no clock read). The timer is set for the
-//! moment the connection would next be overdue; when it fires, the connection's
-//! [`Activity`] says whether it is. Written here rather than taken from hyper-util's
-//! `GracefulShutdown`, which polls a notification future every time a connection is polled,
-//! and because hyper's own head timer reads the clock and resets a timer on every request.
+//! One thread of the server ([`watch`]) looks at every connection's [`Activity`] five times
+//! a second and flags the overdue ones; a connection checks its flag and the shutdown's when
+//! it is polled (two loads). No connection has a timer of its own: a timer per connection
+//! costs every request (the runtime looks for the next deadline each time it parks), and
+//! hyper's own head timer reads the clock and resets a timer on every request. Written here
+//! rather than taken from hyper-util's `GracefulShutdown`, which polls a notification
+//! future every time a connection is polled.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
-use tokio::time::Sleep;
 
-use super::activity::{Activity, Clock, State, TICK};
+use super::activity::{Activity, Clock, Close, State, TICK};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -53,25 +53,48 @@ impl Connections {
         self.started.load(Ordering::SeqCst)
     }
 
-    /// Out of connections: closes those that have had no request in a handler and moved no
-    /// byte for `quiet`, idle keep-alive connections and slow heads alike. Returns how many.
-    pub(crate) fn close_idle(&self, clock: &Clock, quiet: Duration) -> usize {
-        let now = clock.now();
-        let quiet = millis(quiet);
+    /// Flags every connection that `overdue` says to close, and wakes it. Returns how many.
+    fn close_where(&self, overdue: impl Fn(&Activity) -> Option<Close>) -> usize {
         let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let mut closed = 0;
         for (waker, activity) in open.values() {
-            let since = match activity.state() {
-                State::Busy => continue,
-                State::Idle(since) | State::ReadingHead(since) => since,
-            };
-            if now.saturating_sub(since) >= quiet {
-                activity.close.store(true, Ordering::Relaxed);
+            if activity.closing().is_some() {
+                continue;
+            }
+            if let Some(why) = overdue(activity) {
+                activity.close(why);
                 waker.wake_by_ref();
                 closed += 1;
             }
         }
         closed
+    }
+
+    /// Out of connections: closes those that have had no request in a handler and moved no
+    /// byte for `quiet`, idle keep-alive connections and slow heads alike. Returns how many.
+    pub(crate) fn close_quiet(&self, clock: &Clock, quiet: Duration) -> usize {
+        let now = clock.now();
+        let quiet = millis(quiet);
+        self.close_where(|activity| match activity.state() {
+            State::Busy => None,
+            State::Idle(since) | State::ReadingHead(since) => {
+                (now.saturating_sub(since) >= quiet).then_some(Close::Limit)
+            }
+        })
+    }
+
+    /// Closes the connections idle past the keep-alive timeout, or slower than the head
+    /// timeout to send a request head.
+    fn close_overdue(&self, clock: &Clock, deadlines: &Deadlines) -> usize {
+        let now = clock.now();
+        self.close_where(|activity| {
+            let (since, allowed, why) = match activity.state() {
+                State::Busy => return None,
+                State::ReadingHead(since) => (since, deadlines.head, Close::Head),
+                State::Idle(since) => (since, deadlines.keep_alive, Close::KeepAlive),
+            };
+            (now.saturating_sub(since) >= millis(allowed)).then_some(why)
+        })
     }
 
     /// How many connections are open and registered.
@@ -85,6 +108,30 @@ impl Connections {
 pub(crate) struct Deadlines {
     pub(crate) keep_alive: Duration,
     pub(crate) head: Duration,
+}
+
+/// Advances the clock every [`TICK`] and closes overdue connections every other tick, until
+/// the shutdown begins or the server is gone. It runs on a thread of its own, not as a task
+/// with a timer: while any timer is pending, the runtime looks for the next deadline every
+/// time a worker parks, which a busy server does between most requests.
+pub(crate) fn watch(connections: Weak<Connections>, clock: Arc<Clock>, deadlines: Deadlines) {
+    for tick in 0u64.. {
+        std::thread::sleep(TICK);
+        let Some(connections) = connections.upgrade() else {
+            break;
+        };
+        if connections.shutting_down() {
+            break;
+        }
+        clock.advance();
+        if tick % 2 == 1 {
+            connections.close_overdue(&clock, &deadlines);
+        }
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX / 2)
 }
 
 /// A connection hyper can finish gracefully.
@@ -105,8 +152,6 @@ pin_project! {
         conn: C,
         connections: Arc<Connections>,
         activity: Arc<Activity>,
-        deadlines: Deadlines,
-        timer: Pin<Box<Sleep>>,
         id: u64,
         // The waker registered for this connection, to tell when the task's changes.
         registered: Option<Waker>,
@@ -125,53 +170,17 @@ pin_project! {
 }
 
 impl<C> Watched<C> {
-    pub(crate) fn new(
-        conn: C,
-        connections: Arc<Connections>,
-        activity: Arc<Activity>,
-        deadlines: Deadlines,
-    ) -> Self {
+    pub(crate) fn new(conn: C, connections: Arc<Connections>, activity: Arc<Activity>) -> Self {
         let id = connections.next_id.fetch_add(1, Ordering::Relaxed);
-        let first =
-            activity.clock.instant(activity.clock.now()) + deadlines.keep_alive.min(deadlines.head);
         Watched {
             conn,
             connections,
             activity,
-            deadlines,
-            timer: Box::pin(tokio::time::sleep_until(first)),
             id,
             registered: None,
             finishing: false,
         }
     }
-}
-
-/// What a connection's timer found.
-enum Verdict {
-    /// Overdue: close it.
-    Close(&'static str),
-    /// Look again at this clock reading.
-    Later(u64),
-}
-
-fn verdict(activity: &Activity, deadlines: &Deadlines) -> Verdict {
-    let now = activity.clock.now();
-    let (since, allowed, why) = match activity.state() {
-        State::Busy => return Verdict::Later(now + millis(deadlines.keep_alive)),
-        State::ReadingHead(since) => (since, deadlines.head, "request head timeout"),
-        State::Idle(since) => (since, deadlines.keep_alive, "keep-alive timeout"),
-    };
-    let due = since + millis(allowed);
-    if now >= due {
-        Verdict::Close(why)
-    } else {
-        Verdict::Later(due)
-    }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX / 2)
 }
 
 impl<C: Graceful> Future for Watched<C> {
@@ -181,7 +190,6 @@ impl<C: Graceful> Future for Watched<C> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         if !*this.finishing {
-            let first = this.registered.is_none();
             if !this
                 .registered
                 .as_ref()
@@ -195,31 +203,12 @@ impl<C: Graceful> Future for Watched<C> {
                 open.insert(*this.id, (cx.waker().clone(), this.activity.clone()));
                 *this.registered = Some(cx.waker().clone());
             }
-            if first {
-                // Registers the timer with this task.
-                let _ = this.timer.as_mut().poll(cx);
-            }
             // Checked after registering, so a shutdown that began meanwhile is not missed.
-            let mut close = if this.connections.shutting_down() {
+            let close = if this.connections.shutting_down() {
                 Some("shutdown")
-            } else if this.activity.close.load(Ordering::Relaxed) {
-                Some("the server is at its connection limit")
             } else {
-                None
+                this.activity.closing().map(Close::reason)
             };
-            if close.is_none() && this.timer.is_elapsed() {
-                match verdict(this.activity, this.deadlines) {
-                    Verdict::Close(why) => close = Some(why),
-                    Verdict::Later(reading) => {
-                        // A tick later, so the coarse clock has passed `reading` by then.
-                        let at = this.activity.clock.instant(reading) + TICK;
-                        this.timer.as_mut().reset(at);
-                        if this.timer.as_mut().poll(cx).is_ready() {
-                            cx.waker().wake_by_ref();
-                        }
-                    }
-                }
-            }
             if let Some(why) = close {
                 *this.finishing = true;
                 if !this.activity.has_served() {

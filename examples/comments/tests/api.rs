@@ -228,3 +228,84 @@ async fn binary_creates_its_database_and_stops_on_sigterm() {
     drop(binary);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_under_concurrent_writes_it_loses_no_acknowledged_comment() {
+    let dir = std::env::temp_dir().join(format!("arbor-comments-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let database = dir.join("comments.db");
+    let _ = std::fs::remove_file(&database);
+    let mut acknowledged: Vec<(i64, String)> = Vec::new();
+    for round in 0..3 {
+        let mut binary = Binary::start(&database);
+        let writers: Vec<_> = (0..8)
+            .map(|writer| {
+                let server = TestServer::probe(binary.addr);
+                tokio::spawn(async move {
+                    let mut done = Vec::new();
+                    for n in 0.. {
+                        let text = format!("round {round}, writer {writer}, comment {n}");
+                        let body = json!({ "text": text }).to_string();
+                        let Ok(Some((status, json))) = tokio::time::timeout(
+                            Duration::from_secs(5),
+                            server_send(&server, &body),
+                        )
+                        .await
+                        else {
+                            break;
+                        };
+                        if status != 201 {
+                            break;
+                        }
+                        done.push((json["id"].as_i64().expect("an id"), text));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // Writes in flight when the process is killed.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        binary.child.kill().expect("SIGKILL");
+        let _ = binary.child.wait();
+        for writer in writers {
+            acknowledged.extend(writer.await.expect("writer"));
+        }
+    }
+    let binary = Binary::start(&database);
+    let rows = TestServer::probe(binary.addr).get("/comments").await.json();
+    let rows: std::collections::HashMap<i64, String> = rows
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap(),
+                c["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|(id, text)| rows.get(id) != Some(text))
+        .collect();
+    eprintln!(
+        "{} comments acknowledged over 3 kills, {} present after restart",
+        acknowledged.len(),
+        acknowledged.len() - missing.len()
+    );
+    assert!(
+        acknowledged.len() > 30,
+        "too few writes to tell: {}",
+        acknowledged.len()
+    );
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    drop(binary);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A POST of a comment: the status and JSON, or `None` when the connection failed.
+async fn server_send(server: &TestServer, body: &str) -> Option<(u16, serde_json::Value)> {
+    let reply = server.try_send("POST", "/comments", &JSON, body).await?;
+    let json = serde_json::from_str(&reply.text()).unwrap_or_default();
+    Some((reply.status.as_u16(), json))
+}

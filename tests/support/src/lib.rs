@@ -145,6 +145,19 @@ impl TestServer {
         request(&client, &self.url(path), method, headers, body.to_owned()).await
     }
 
+    /// Any request over HTTP/1.1, or `None` when the connection fails (a server that was
+    /// killed, say).
+    pub async fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Option<Reply> {
+        let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+        try_request(&client, &self.url(path), method, headers, body.to_owned()).await
+    }
+
     /// Any request over HTTP/2 (cleartext, prior knowledge).
     pub async fn send_h2(&self, method: &str, path: &str) -> Reply {
         let client = Client::builder(TokioExecutor::new())
@@ -195,4 +208,26 @@ async fn request(
         headers: parts.headers,
         body,
     }
+}
+
+async fn try_request(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    url: &str,
+    method: &str,
+    headers: &[(&str, &str)],
+    body: String,
+) -> Option<Reply> {
+    let mut builder = hyper::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let req = builder.body(Full::new(Bytes::from(body))).ok()?;
+    let response = client.request(req).await.ok()?;
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.ok()?.to_bytes();
+    Some(Reply {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+    })
 }

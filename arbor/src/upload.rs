@@ -1,5 +1,6 @@
-//! Request bodies as the server hands them to the app: cut off when they stop arriving, and
-//! counted against one budget for the bytes of all bodies being received at once.
+//! Request bodies as Arbor's server hands them to the app: cut off when they stop arriving,
+//! and counted against one budget for the bytes of all bodies being received at once. The
+//! body-limit layer applies it, with the settings of the server the app runs in.
 //!
 //! The timer is armed only when a read has to wait, and a body's first
 //! [`FREE_BYTES`] are not counted, so a small body that arrives with its head, as most do,
@@ -13,7 +14,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
-use hyper::body::Incoming;
 use pin_project_lite::pin_project;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{Instant, Sleep};
@@ -52,11 +52,10 @@ impl Uploads {
 
 pin_project! {
     /// A request body on its way in.
-    pub(crate) struct Upload {
+    pub(crate) struct Upload<B> {
         #[pin]
-        body: Incoming,
-        // `None` for a body known to be empty: nothing to watch.
-        uploads: Option<Arc<Uploads>>,
+        body: B,
+        uploads: Arc<Uploads>,
         timer: Option<Pin<Box<Sleep>>>,
         armed: bool,
         received: usize,
@@ -64,9 +63,9 @@ pin_project! {
     }
 }
 
-impl Upload {
-    pub(crate) fn new(body: Incoming, uploads: &Arc<Uploads>) -> Upload {
-        let uploads = (!body.is_end_stream()).then(|| uploads.clone());
+impl<B> Upload<B> {
+    pub(crate) fn new(body: B, uploads: &Arc<Uploads>) -> Upload<B> {
+        let uploads = uploads.clone();
         Upload {
             body,
             uploads,
@@ -78,7 +77,11 @@ impl Upload {
     }
 }
 
-impl HttpBody for Upload {
+impl<B> HttpBody for Upload<B>
+where
+    B: HttpBody<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
     type Data = Bytes;
     type Error = BoxError;
 
@@ -87,9 +90,7 @@ impl HttpBody for Upload {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.project();
-        let Some(uploads) = this.uploads else {
-            return this.body.poll_frame(cx).map_err(Into::into);
-        };
+        let uploads = &*this.uploads;
         match this.body.poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 *this.armed = false;
