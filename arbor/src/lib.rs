@@ -173,6 +173,18 @@ macro_rules! app {
     };
 }
 
+/// What the fuzz targets (`fuzz/`, built by cargo-fuzz with `--cfg fuzzing`) call.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    /// The path normaliser, then the percent-decoder on a path it passed.
+    pub fn check_path(path: &str, query: Option<&str>) {
+        if let crate::flow::PathCheck::Clean = crate::flow::check_path(path, query) {
+            assert!(crate::escape::decode(path).is_some());
+        }
+    }
+}
+
 /// What the code `arbor-build` generates calls: not part of the documented API, and free to
 /// change between versions.
 #[doc(hidden)]

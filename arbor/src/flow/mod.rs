@@ -56,6 +56,8 @@ use dispatch::{allow_header, Dispatch, ReadyRoute};
 pub(crate) use middleware::MiddlewareSlot;
 use middleware::Runner;
 use normalise::Normalised;
+#[cfg(fuzzing)]
+pub(crate) use normalise::{check as check_path, PathCheck};
 use run::Run;
 use static_cache::Cached;
 use step::{Router, Step, Via};

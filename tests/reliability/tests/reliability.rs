@@ -231,31 +231,38 @@ async fn connect_is_405_and_options_star_describes_the_server() {
 }
 
 #[tokio::test]
-async fn over_http2_a_413_arrives_as_a_413() {
-    use http_body_util::{BodyExt, Full};
+async fn over_http2_a_413_arrives_and_the_upload_is_stopped_without_error() {
+    // RFC 9113 §8.1: a server that answers before the whole request arrived ends its side,
+    // then asks the client to stop sending with RST_STREAM(NO_ERROR), not CANCEL.
     let server = serve(|s| s).await;
     let stream = TcpStream::connect(server.addr).await.unwrap();
-    let (mut sender, conn) = hyper::client::conn::http2::handshake(
-        hyper_util::rt::TokioExecutor::new(),
-        hyper_util::rt::TokioIo::new(stream),
-    )
-    .await
-    .unwrap();
-    tokio::spawn(conn);
-    let body = bytes::Bytes::from(vec![b'a'; 11 * 1024 * 1024]);
+    let (client, connection) = h2::client::handshake(stream).await.unwrap();
+    tokio::spawn(connection);
+    let mut client = client.ready().await.unwrap();
     let request = http::Request::post(server.url("/upload"))
-        .body(Full::new(body))
+        .header("content-length", (11 * 1024 * 1024).to_string())
+        .body(())
         .unwrap();
-    let response = tokio::time::timeout(BOUND, sender.send_request(request))
+    let (response, mut upload) = client.send_request(request, false).unwrap();
+    upload
+        .send_data(bytes::Bytes::from(vec![b'a'; 16 * 1024]), false)
+        .unwrap();
+    let response = tokio::time::timeout(BOUND, response)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(response.status(), 413);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    assert!(
-        String::from_utf8_lossy(&body).contains("larger than"),
-        "{body:?}"
-    );
+    let mut body = response.into_body();
+    let mut text = Vec::new();
+    while let Some(chunk) = body.data().await {
+        text.extend_from_slice(&chunk.unwrap());
+    }
+    assert!(String::from_utf8_lossy(&text).contains("larger than"));
+    let reason = tokio::time::timeout(BOUND, std::future::poll_fn(|cx| upload.poll_reset(cx)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reason, h2::Reason::NO_ERROR);
 }
 
 #[tokio::test]
