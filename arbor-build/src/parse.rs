@@ -244,10 +244,49 @@ fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
                 ));
             }
         }
-        // Any constant expression: the compiler checks its type where the router uses it.
-        "MAX_DURATION" => config.max_duration = true,
-        "BODY_LIMIT" => config.body_limit = true,
+        "MAX_DURATION" => {
+            config.max_duration = true;
+            if !(is_type(&item.ty, "u64") && is_integer(&item.expr)) {
+                config.invalid.push((
+                    format!("MAX_DURATION: {} = {}", compact(&item.ty.to_token_stream().to_string()), text()),
+                    "`pub const MAX_DURATION: u64 = 30;` (the seconds a handler may take before the request is answered 504)".to_owned(),
+                ));
+            }
+        }
+        "BODY_LIMIT" => {
+            config.body_limit = true;
+            if !(is_type(&item.ty, "usize") && is_integer(&item.expr)) {
+                config.invalid.push((
+                    format!("BODY_LIMIT: {} = {}", compact(&item.ty.to_token_stream().to_string()), text()),
+                    "`pub const BODY_LIMIT: usize = 1024 * 1024;` (the largest request body, in bytes, written with literal numbers)".to_owned(),
+                ));
+            }
+        }
         _ => {}
+    }
+}
+
+/// Whether `ty` is the plain type `name` (`u64`, `usize`).
+fn is_type(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident(name))
+}
+
+/// Whether `expr` is an integer written with literals: `30`, `10 * 1024 * 1024`, `(1 << 20)`.
+fn is_integer(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(_),
+            ..
+        }) => true,
+        syn::Expr::Paren(p) => is_integer(&p.expr),
+        syn::Expr::Binary(b) => {
+            matches!(
+                b.op,
+                syn::BinOp::Add(_) | syn::BinOp::Mul(_) | syn::BinOp::Sub(_) | syn::BinOp::Shl(_)
+            ) && is_integer(&b.left)
+                && is_integer(&b.right)
+        }
+        _ => false,
     }
 }
 

@@ -56,6 +56,16 @@
 //! CORS, timeouts, tracing...), `axum::Router::fallback_service(app)` mounts it inside axum,
 //! and [`App::fallback_service`] puts an existing service behind it. By default it logs each
 //! request, compresses for clients that ask, and limits request bodies ([`layers`]).
+//!
+//! [`serve`] and [`Server`] are ready for the internet as they are: timeouts for slow and
+//! idle clients, a cap on open connections, a budget for request bodies, and `x-forwarded-*`
+//! trusted only behind a proxy, each on by default and changed on [`Server`]. A route file
+//! may narrow its own limits with segment config:
+//!
+//! ```ignore
+//! pub const MAX_DURATION: u64 = 10;         // seconds; then 504 (Next.js's `maxDuration`)
+//! pub const BODY_LIMIT: usize = 64 * 1024;  // bytes; then 413
+//! ```
 
 #![warn(missing_docs)]
 

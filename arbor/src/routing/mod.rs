@@ -132,7 +132,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
         }
     }
 
-    /// The route's segment config (`DYNAMIC`, `REVALIDATE`, `DYNAMIC_PARAMS`).
+    /// The route's caching segment config (`DYNAMIC`, `REVALIDATE`, `DYNAMIC_PARAMS`).
     pub fn segment_config(mut self, config: SegmentConfig) -> Self {
         self.config = Some(config);
         self
