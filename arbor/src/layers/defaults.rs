@@ -17,6 +17,7 @@ use super::compression::{self, Compression};
 use super::request_log::Logged;
 use std::sync::Arc;
 
+use crate::answers;
 use crate::body::Body;
 use crate::upload::Uploads;
 
@@ -28,7 +29,9 @@ pub(crate) struct Defaults<S> {
     inner: Compression<BodyLimit<S>>,
     log: bool,
     limit: Option<usize>,
-    uploads: Option<Arc<Uploads>>,
+    /// Set when Arbor's server serves the stack: its body timeout and budget, and the
+    /// checks of the request head that belong at the edge.
+    edge: Option<Arc<Uploads>>,
 }
 
 impl<S> Defaults<S> {
@@ -37,15 +40,15 @@ impl<S> Defaults<S> {
         log: bool,
         compress: bool,
         limit: Option<usize>,
-        uploads: Option<Arc<Uploads>>,
+        edge: Option<Arc<Uploads>>,
     ) -> Self {
-        let layer = BodyLimitLayer::optional(limit, uploads.clone());
+        let layer = BodyLimitLayer::optional(limit, edge.clone());
         let limited = tower::Layer::layer(&layer, inner);
         Defaults {
             inner: Compression::optional(limited, compress),
             log,
             limit,
-            uploads,
+            edge,
         }
     }
 }
@@ -68,7 +71,15 @@ where
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let logged = if self.log { Logged::begin(&req) } else { None };
         let _entered = logged.as_ref().map(|logged| logged.enter());
-        let way = if self.inner.on() && compression::asked(&req) {
+        let way = if self.edge.is_some()
+            && req.version() == http::Version::HTTP_11
+            && !one_host(req.headers())
+        {
+            // RFC 9112 §3.2: an HTTP/1.1 request without exactly one `Host` is refused.
+            Way::Plain {
+                future: Either::Right(ready(Ok(answers::bad_request()))),
+            }
+        } else if self.inner.on() && compression::asked(&req) {
             // The rare way: through tower-http's compression and the body limit's own call.
             Way::Compressed {
                 future: self.inner.compressing().call(req),
@@ -78,7 +89,7 @@ where
                 future: Either::Right(ready(Ok(answer))),
             }
         } else {
-            let uploads = self.uploads.as_ref();
+            let uploads = self.edge.as_ref();
             let req = req.map(|body| body_limit::limit_body(body, self.limit, uploads));
             let inner = self.inner.plain().inner_mut();
             Way::Plain {
@@ -88,6 +99,16 @@ where
         drop(_entered);
         DefaultsFuture { way, logged }
     }
+}
+
+/// Whether a head has exactly one `Host` line. A second is looked for only when some name
+/// repeats, which few requests have.
+fn one_host(headers: &http::HeaderMap) -> bool {
+    if headers.len() == headers.keys_len() {
+        return headers.contains_key(http::header::HOST);
+    }
+    let mut hosts = headers.get_all(http::header::HOST).iter();
+    hosts.next().is_some() && hosts.next().is_none()
 }
 
 pin_project! {

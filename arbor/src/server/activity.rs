@@ -59,7 +59,7 @@ pub(crate) struct Activity {
     pub(crate) clock: Arc<Clock>,
     /// HTTP/1.1: a request's head has arrived and nothing has been written since.
     busy: AtomicBool,
-    /// HTTP/2: requests in a handler (their response head not yet given to hyper).
+    /// HTTP/2: streams whose answer is not yet sent.
     in_flight: AtomicU32,
     /// Whether any request came in.
     served: AtomicBool,
@@ -176,7 +176,7 @@ impl Activity {
         self.head_since.store(0, Relaxed);
     }
 
-    /// An HTTP/2 request's head has arrived: busy until its handler answers.
+    /// An HTTP/2 stream has begun: busy until its answer has been sent.
     pub(crate) fn begin_many(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Relaxed);
         self.served.store(true, Relaxed);
@@ -198,16 +198,16 @@ impl Drop for InFlight {
 }
 
 pin_project! {
-    /// A handler's future, counted while it runs on a connection of several requests.
+    /// An HTTP/2 stream's task, counted while it runs.
     pub(crate) struct Counted<F> {
         #[pin]
         future: F,
-        _in_flight: Option<InFlight>,
+        _in_flight: InFlight,
     }
 }
 
 impl<F> Counted<F> {
-    pub(crate) fn new(future: F, in_flight: Option<InFlight>) -> Self {
+    pub(crate) fn new(future: F, in_flight: InFlight) -> Self {
         Counted {
             future,
             _in_flight: in_flight,

@@ -7,15 +7,14 @@
 //! kept for the rare client that sends a partial preface first.)
 
 use std::cell::RefCell;
-use std::future::{ready, Future, Ready};
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures_util::future::Either;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::io::ReadBuf;
 use tokio::net::TcpStream;
@@ -24,7 +23,6 @@ use tower::Service;
 use super::activity::{Activity, Counted, Tracked};
 use super::watch::{Graceful, Watched};
 use super::Limits;
-use crate::answers;
 use crate::app::Stack;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -56,22 +54,23 @@ pub(crate) async fn serve(
         // Closed or failing (0): HTTP/1.1 sees to it.
         Err(_) => 0,
     };
-    let http1 = opening[..seen] != PREFACE[..seen] || seen == 0;
+    let plain = opening[..seen] != PREFACE[..seen] || seen == 0;
     let service = Connection {
         stack: RefCell::new(stack),
         activity: activity.clone(),
-        // HTTP/1.1 has one request at a time: no count to keep.
-        many: !http1,
+    };
+    let streams = Streams {
+        activity: activity.clone(),
     };
     let io = Tracked::new(TokioIo::new(stream), activity.clone());
-    if http1 {
+    if plain {
         let conn = http1::Builder::new()
             .serve_connection(io, service)
             .with_upgrades();
         return watched(conn, limits, activity).await;
     }
     if seen == PREFACE.len() {
-        let conn = http2::Builder::new(TokioExecutor::new())
+        let conn = http2::Builder::new(streams)
             .timer(TokioTimer::new())
             .keep_alive_interval(limits.http2_ping)
             .keep_alive_timeout(PING_ACK_TIMEOUT)
@@ -79,7 +78,7 @@ pub(crate) async fn serve(
         return watched(conn, limits, activity).await;
     }
     // A part of the preface: the builder that reads ahead and rewinds decides.
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(streams);
     builder
         .http2()
         .timer(TokioTimer::new())
@@ -128,39 +127,37 @@ impl Graceful for Peek<'_> {
 pub(crate) struct Connection {
     stack: RefCell<Stack>,
     activity: Arc<Activity>,
-    /// Whether the connection may carry several requests at once (HTTP/2).
-    many: bool,
 }
 
-type StackFuture = <Stack as Service<http::Request<Incoming>>>::Future;
-type Answer = <Stack as Service<http::Request<Incoming>>>::Response;
-
 impl hyper::service::Service<http::Request<Incoming>> for Connection {
-    type Response = Answer;
+    type Response = <Stack as Service<http::Request<Incoming>>>::Response;
     type Error = <Stack as Service<http::Request<Incoming>>>::Error;
-    type Future = Either<Counted<StackFuture>, Ready<Result<Answer, Self::Error>>>;
+    type Future = <Stack as Service<http::Request<Incoming>>>::Future;
 
     fn call(&self, req: http::Request<Incoming>) -> Self::Future {
-        let in_flight = if self.many {
-            Some(self.activity.begin_many())
-        } else {
-            self.activity.begin_one();
-            None
-        };
-        if req.version() == http::Version::HTTP_11 && !one_host(req.headers()) {
-            // RFC 9112 §3.2: an HTTP/1.1 request without exactly one `Host` is refused.
-            return Either::Right(ready(Ok(answers::bad_request())));
-        }
+        // HTTP/1.1: busy from the head until the server writes. (HTTP/2 streams are also
+        // counted by `Streams` until their answer has been sent.)
+        self.activity.begin_one();
         // The stack's own layers are always ready (the app's layers wait for readiness in
         // their call).
-        Either::Left(Counted::new(self.stack.borrow_mut().call(req), in_flight))
+        self.stack.borrow_mut().call(req)
     }
 }
 
-/// Whether a head has exactly one `Host` line.
-fn one_host(headers: &http::HeaderMap) -> bool {
-    let mut hosts = headers.get_all(http::header::HOST).iter();
-    hosts.next().is_some() && hosts.next().is_none()
+/// Runs each HTTP/2 stream as a task of its own, counted on its connection until its
+/// answer has been sent.
+#[derive(Clone)]
+pub(crate) struct Streams {
+    activity: Arc<Activity>,
+}
+
+impl<F> hyper::rt::Executor<F> for Streams
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    fn execute(&self, stream: F) {
+        tokio::spawn(Counted::new(stream, self.activity.begin_many()));
+    }
 }
 
 type Io = Tracked<TokioIo<TcpStream>>;
@@ -173,7 +170,7 @@ impl Graceful for http1::UpgradeableConnection<Io, Connection> {
     }
 }
 
-impl Graceful for http2::Connection<Io, Connection, TokioExecutor> {
+impl Graceful for http2::Connection<Io, Connection, Streams> {
     type Done = ();
     type Error = hyper::Error;
     fn graceful_shutdown(self: Pin<&mut Self>) {
@@ -181,7 +178,7 @@ impl Graceful for http2::Connection<Io, Connection, TokioExecutor> {
     }
 }
 
-impl Graceful for auto::UpgradeableConnection<'_, Io, Connection, TokioExecutor> {
+impl Graceful for auto::UpgradeableConnection<'_, Io, Connection, Streams> {
     type Done = ();
     type Error = BoxError;
     fn graceful_shutdown(self: Pin<&mut Self>) {
