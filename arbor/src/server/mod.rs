@@ -49,6 +49,9 @@ pub const DEFAULT_HTTP2_KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(20);
 /// the default body limit). Beyond it, a body is answered 503 instead of growing memory.
 pub const DEFAULT_BODY_BUDGET: usize = 256 * 1024 * 1024;
 
+/// How often the server may log that it is at its connection limit.
+const WARNING_INTERVAL: Duration = Duration::from_secs(10);
+
 /// How long a connection must have been quiet to be closed when the server is out of
 /// connections.
 const QUIET_UNDER_PRESSURE: Duration = Duration::from_secs(1);
@@ -259,6 +262,7 @@ impl Server {
         let slots = Arc::new(Semaphore::new(max_connections));
         let tasks = TaskTracker::new();
         let mut backoff = budget::Backoff::default();
+        let mut last_warning: Option<std::time::Instant> = None;
         tracing::info!("listening on http://{addr}");
 
         tokio::pin!(signal);
@@ -267,10 +271,14 @@ impl Server {
             let slot = match slots.clone().try_acquire_owned() {
                 Ok(slot) => slot,
                 Err(_) => {
-                    tracing::warn!(
-                        max_connections,
-                        "at the connection limit: closing idle connections, new ones wait"
-                    );
+                    // Once a while, not once a connection: an attack would flood the log.
+                    if last_warning.is_none_or(|at| at.elapsed() >= WARNING_INTERVAL) {
+                        tracing::warn!(
+                            max_connections,
+                            "at the connection limit: closing idle connections, new ones wait"
+                        );
+                        last_warning = Some(std::time::Instant::now());
+                    }
                     loop {
                         limits
                             .connections
