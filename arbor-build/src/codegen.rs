@@ -13,20 +13,27 @@ use quote::{format_ident, quote};
 
 use crate::diagnostic::display_path;
 use crate::middleware::{Condition, Middleware};
+use crate::model::AppModel;
 use crate::parse::{Method, RouteExports};
 use crate::scan::{AppTree, Folder, ModuleDir, SourceFile};
 use crate::segment::{rust_name as clean, Segment};
 
-/// Everything the generator needs that scanning and parsing found.
-pub struct Input<'a> {
+/// What the generator prints: the model, and where the module tree sits.
+struct Input<'a> {
     /// The scanned tree.
-    pub tree: &'a AppTree,
-    /// The exports of each route file; `None` when the file does not parse.
-    pub exports: &'a dyn Fn(&SourceFile) -> Option<RouteExports>,
+    tree: &'a AppTree,
+    /// The app's model, for what each route file exports.
+    model: &'a AppModel,
     /// The `app/` folder as seen from `src/`, where the module tree is written (`../app`).
-    pub app_from_src: String,
+    app_from_src: String,
     /// The middleware file, if there is one.
-    pub middleware: Option<&'a Middleware>,
+    middleware: Option<&'a Middleware>,
+}
+
+impl Input<'_> {
+    fn exports(&self, file: &SourceFile) -> Option<RouteExports> {
+        self.model.exports_of(&file.rel).cloned()
+    }
 }
 
 /// The two generated files.
@@ -48,8 +55,14 @@ struct RouteEntry {
     params_impls: Option<TokenStream>,
 }
 
-/// Renders both files.
-pub fn render(input: &Input<'_>) -> Output {
+/// Prints both files from the model (`app_from_src`: the `app/` folder as seen from `src/`).
+pub fn render(model: &AppModel, app_from_src: String) -> Output {
+    let input = &Input {
+        tree: &model.tree,
+        model,
+        app_from_src,
+        middleware: model.middleware.as_ref(),
+    };
     let mut routes = Vec::new();
     let base = format!("{}/", input.app_from_src.trim_end_matches('/'));
     let body = folder_items(
@@ -321,7 +334,7 @@ fn folder_items(
         "proxy",
     ]);
     if let Some(route) = &folder.route {
-        let exports = (input.exports)(route).unwrap_or_default();
+        let exports = input.exports(route).unwrap_or_default();
         let pattern = pattern(segments);
         let (params, params_impls) = params_struct(segments, &pattern, module);
         items.push(params);

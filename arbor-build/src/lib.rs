@@ -29,6 +29,7 @@ mod codegen;
 mod diagnostic;
 pub mod matcher;
 mod middleware;
+pub mod model;
 mod parse;
 mod scan;
 mod segment;
@@ -42,8 +43,7 @@ use std::path::{Path, PathBuf};
 pub use diagnostic::{Diagnostic, Severity};
 pub use parse::Method;
 
-use scan::{AppTree, SourceFile};
-use validate::Kind;
+use model::{AppModel, Endpoint};
 
 /// The router, written inside `OUT_DIR` and included by the module tree.
 pub const GENERATED_FILE: &str = "arbor_app.rs";
@@ -221,59 +221,23 @@ impl Builder {
         }
     }
 
-    /// Checks the tree and renders the router without writing it.
-    pub fn render(&self) -> Result<Report, Error> {
-        let app_rel = self.app_rel()?;
-        let app_abs = self.crate_root.join(&app_rel);
-        if self.print_rerun {
-            println!("cargo:rerun-if-changed={}", app_abs.display());
-        }
-        let mut diagnostics = Vec::new();
-        let tree = scan::scan(&self.crate_root, &app_rel, &mut diagnostics)
-            .map_err(|e| Error::Io(app_abs.clone(), e))?;
-        let endpoints = validate::endpoints(&tree);
-        diagnostics.extend(validate::validate(&endpoints));
+    /// Reads the app into its model and checks every rule, without generating anything:
+    /// what tools (a route table, an API description) start from.
+    pub fn model(&self) -> Result<AppModel, Error> {
+        self.checked().map(|(model, _)| model)
+    }
 
-        let mut exports = std::collections::HashMap::new();
-        for endpoint in endpoints.iter().filter(|e| e.kind == Kind::Route) {
-            let source = fs::read_to_string(&endpoint.file.abs)
-                .map_err(|e| Error::Io(endpoint.file.abs.clone(), e))?;
-            let found = parse::exports(&source);
-            if let Some(found) = &found {
-                diagnostics.extend(route_diagnostics(
-                    &endpoint.file,
-                    &endpoint.pattern(),
-                    found,
-                ));
-            }
-            exports.insert(endpoint.file.rel.clone(), found);
+    /// The model and its warnings, or every broken rule.
+    fn checked(&self) -> Result<(AppModel, Vec<Diagnostic>), Error> {
+        let app_rel = self.app_rel()?;
+        if self.print_rerun {
+            println!(
+                "cargo:rerun-if-changed={}",
+                self.crate_root.join(&app_rel).display()
+            );
         }
-        for endpoint in endpoints.iter().filter(|e| e.kind == Kind::Page) {
-            diagnostics.push(Diagnostic::warning(format!(
-                "{} is not served: arbor serves route handlers (route.rs) only",
-                diagnostic::display_path(&endpoint.file.rel)
-            )));
-        }
-        diagnostics.extend(check_not_found(&tree)?);
-        let middleware = match middleware::find(&self.crate_root) {
-            Ok(None) => None,
-            Ok(Some((file, name))) => {
-                if self.print_rerun {
-                    println!("cargo:rerun-if-changed={}", file.abs.display());
-                }
-                match middleware::analyze(file, name) {
-                    Ok(m) => Some(m),
-                    Err(errors) => {
-                        diagnostics.extend(errors);
-                        None
-                    }
-                }
-            }
-            Err(d) => {
-                diagnostics.push(d);
-                None
-            }
-        };
+        let (model, mut diagnostics) = model::read(&self.crate_root, &app_rel, self.print_rerun)?;
+        diagnostics.extend(validate::check(&model));
         if self.print_rerun {
             for dir in ["", "src"] {
                 for name in ["middleware.rs", "proxy.rs"] {
@@ -285,26 +249,21 @@ impl Builder {
                 }
             }
         }
-
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid(diagnostics));
         }
-        let lookup = |file: &SourceFile| exports.get(&file.rel).cloned().flatten();
-        let app_from_src = match app_rel.strip_prefix("src") {
+        Ok((model, diagnostics))
+    }
+
+    /// Checks the tree and renders the router without writing it.
+    pub fn render(&self) -> Result<Report, Error> {
+        let (model, diagnostics) = self.checked()?;
+        let app_from_src = match model.app_dir.strip_prefix("src") {
             Ok(inside) => diagnostic::display_path(inside),
-            Err(_) => format!("../{}", diagnostic::display_path(&app_rel)),
+            Err(_) => format!("../{}", diagnostic::display_path(&model.app_dir)),
         };
-        let output = codegen::render(&codegen::Input {
-            tree: &tree,
-            exports: &lookup,
-            app_from_src,
-            middleware: middleware.as_ref(),
-        });
-        let routes = endpoints
-            .iter()
-            .filter(|e| e.kind == Kind::Route)
-            .map(|e| e.pattern())
-            .collect();
+        let output = codegen::render(&model, app_from_src);
+        let routes = model.routes().map(Endpoint::pattern).collect();
         Ok(Report {
             diagnostics,
             routes,
@@ -341,70 +300,4 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), Error> {
         fs::create_dir_all(parent).map_err(|e| Error::Io(parent.to_path_buf(), e))?;
     }
     fs::write(path, contents).map_err(|e| Error::Io(path.to_path_buf(), e))
-}
-
-fn route_diagnostics(
-    file: &SourceFile,
-    pattern: &str,
-    exports: &parse::RouteExports,
-) -> Vec<Diagnostic> {
-    let path = diagnostic::display_path(&file.rel);
-    let mut out = Vec::new();
-    for (found, expected) in &exports.config.invalid {
-        out.push(
-            Diagnostic::error(format!("invalid segment config in {path}: `{found}`"))
-                .file(&file.rel)
-                .rule("segment config is read at build time, so it is written as a literal")
-                .help(format!("write {expected}")),
-        );
-    }
-    for name in &exports.lower_case {
-        let upper = name.to_ascii_uppercase();
-        out.push(Diagnostic::warning(format!(
-            "{path}: `{name}` is not routed: method handlers are named in upper case; rename it to `{upper}`"
-        )));
-    }
-    for method in &exports.private_methods {
-        out.push(Diagnostic::warning(format!(
-            "{path}: `{method}` is not routed because it is private; declare it `pub async fn {method}`"
-        )));
-    }
-    for (method, readers) in &exports.body_read_twice {
-        let listed = readers
-            .iter()
-            .map(|r| format!("`{r}`"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        out.push(
-            Diagnostic::error(format!(
-                "`{method}` in {path} reads the request body twice: through {listed}"
-            ))
-            .file(&file.rel)
-            .rule("a handler reads the request body through one argument: `Request` (the Next.js shape) or one extractor such as `Json<T>` or `Form<T>`")
-            .help("take `Request` alone and read the body with `req.json().await?` or `req.form().await?`, or drop `Request` and keep the extractor"),
-        );
-    }
-    if exports.methods.is_empty() {
-        out.push(Diagnostic::warning(format!(
-            "{path} exports no method handler, so every request to `{pattern}` gets 405; export one, such as `pub async fn GET`"
-        )));
-    }
-    out
-}
-
-fn check_not_found(tree: &AppTree) -> Result<Vec<Diagnostic>, Error> {
-    let Some(file) = &tree.not_found else {
-        return Ok(Vec::new());
-    };
-    let source = fs::read_to_string(&file.abs).map_err(|e| Error::Io(file.abs.clone(), e))?;
-    let Some(found) = parse::exports(&source) else {
-        return Ok(Vec::new());
-    };
-    if found.functions.iter().any(|f| f == "not_found") {
-        return Ok(Vec::new());
-    }
-    Ok(vec![Diagnostic::error("app/not-found.rs does not export `not_found`")
-        .file(&file.rel)
-        .rule("the not-found file answers unmatched URLs with its `pub async fn not_found` handler")
-        .help("add `pub async fn not_found(req: Request) -> Response`; its response is sent with status 404")])
 }

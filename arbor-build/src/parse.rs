@@ -88,7 +88,7 @@ impl SegmentConfig {
 /// What a route file exports.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RouteExports {
-    /// Methods exported with `pub` (or `pub(crate)`), sorted in [`METHODS`] order.
+    /// Methods exported with `pub` (or `pub(crate)`), sorted: `GET`, `HEAD`, `OPTIONS`, `POST`, `PUT`, `DELETE`, `PATCH`.
     pub methods: Vec<Method>,
     /// Method-named items that are not public: they are not routed.
     pub private_methods: Vec<Method>,

@@ -1,92 +1,99 @@
-//! The rules a tree of routes must keep (`nextjs-semantics.md` §1.2–1.3), checked before any
-//! code is generated. Each broken rule is one [`Diagnostic`] naming both files and the fix.
+//! Every rule an app must keep, checked in one place on its [`AppModel`] before any code is
+//! generated: the tree's (`nextjs-semantics.md` §1.2–1.3), each route file's and the
+//! not-found file's. Each broken rule is one [`Diagnostic`] naming the files and the fix.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{display_path, Diagnostic};
-use crate::scan::{AppTree, Folder, SourceFile};
+use crate::model::{AppModel, Endpoint, Kind};
+use crate::parse::RouteExports;
+use crate::scan::SourceFile;
 use crate::segment::{rust_name, Segment};
 
-/// Whether an endpoint file is a route handler or a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `route.rs`
-    Route,
-    /// `page.rs`
-    Page,
-}
-
-/// A file that answers a URL: where it lives and the URL it answers.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    /// Route or page.
-    pub kind: Kind,
-    /// The file.
-    pub file: SourceFile,
-    /// Every folder's segment from `app/` down, groups included.
-    pub segments: Vec<Segment>,
-}
-
-impl Endpoint {
-    /// The URL pattern, Next.js style: `/comments/[id]`, `/` for the root.
-    pub fn pattern(&self) -> String {
-        let parts: Vec<String> = self.segments.iter().filter_map(Segment::pattern).collect();
-        format!("/{}", parts.join("/"))
-    }
-
-    /// The segment path as written on disk, groups included (`/(a)/dup`), as Next.js names it.
-    fn disk_path(&self) -> String {
-        let parent = self.file.rel.parent().map(display_path).unwrap_or_default();
-        let inner = parent.split_once('/').map(|(_, rest)| rest).unwrap_or("");
-        if inner.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/{inner}")
-        }
-    }
-
-    fn url_segments(&self) -> impl Iterator<Item = &Segment> {
-        self.segments.iter().filter(|s| s.in_url())
-    }
-}
-
-/// Every route and page in the tree, in folder order.
-pub fn endpoints(tree: &AppTree) -> Vec<Endpoint> {
-    let mut out = Vec::new();
-    collect(&tree.root, &mut Vec::new(), &mut out);
-    out
-}
-
-fn collect(folder: &Folder, segments: &mut Vec<Segment>, out: &mut Vec<Endpoint>) {
-    if let Some(segment) = &folder.segment {
-        segments.push(segment.clone());
-    }
-    for (kind, file) in [(Kind::Route, &folder.route), (Kind::Page, &folder.page)] {
-        if let Some(file) = file {
-            out.push(Endpoint {
-                kind,
-                file: file.clone(),
-                segments: segments.clone(),
-            });
-        }
-    }
-    for child in &folder.children {
-        collect(child, segments, out);
-    }
-    if folder.segment.is_some() {
-        segments.pop();
-    }
-}
-
-/// Checks every rule; returns one diagnostic per broken rule.
-pub fn validate(endpoints: &[Endpoint]) -> Vec<Diagnostic> {
+/// Checks every rule; returns one diagnostic per broken rule (and the warnings).
+pub fn check(model: &AppModel) -> Vec<Diagnostic> {
+    let endpoints = &model.endpoints;
     let mut out = Vec::new();
     for endpoint in endpoints {
         check_params(endpoint, &mut out);
     }
     check_same_folder(endpoints, &mut out);
     check_url_tree(endpoints, &mut out);
+    for endpoint in endpoints {
+        match (endpoint.kind, &endpoint.exports) {
+            (Kind::Route, Some(exports)) => {
+                out.extend(route_file(&endpoint.file, &endpoint.pattern(), exports));
+            }
+            (Kind::Route, None) => {}
+            (Kind::Page, _) => out.push(Diagnostic::warning(format!(
+                "{} is not served: arbor serves route handlers (route.rs) only",
+                display_path(&endpoint.file.rel)
+            ))),
+        }
+    }
+    if let Some(not_found) = &model.not_found {
+        out.extend(not_found_file(&not_found.file, not_found.exports.as_ref()));
+    }
     out
+}
+
+/// A route file's own rules: segment config as literals, one body reader per handler, and
+/// warnings for what is exported but not routed.
+fn route_file(file: &SourceFile, pattern: &str, exports: &RouteExports) -> Vec<Diagnostic> {
+    let path = display_path(&file.rel);
+    let mut out = Vec::new();
+    for (found, expected) in &exports.config.invalid {
+        out.push(
+            Diagnostic::error(format!("invalid segment config in {path}: `{found}`"))
+                .file(&file.rel)
+                .rule("segment config is read at build time, so it is written as a literal")
+                .help(format!("write {expected}")),
+        );
+    }
+    for name in &exports.lower_case {
+        let upper = name.to_ascii_uppercase();
+        out.push(Diagnostic::warning(format!(
+            "{path}: `{name}` is not routed: method handlers are named in upper case; rename it to `{upper}`"
+        )));
+    }
+    for method in &exports.private_methods {
+        out.push(Diagnostic::warning(format!(
+            "{path}: `{method}` is not routed because it is private; declare it `pub async fn {method}`"
+        )));
+    }
+    for (method, readers) in &exports.body_read_twice {
+        let listed = readers
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        out.push(
+            Diagnostic::error(format!(
+                "`{method}` in {path} reads the request body twice: through {listed}"
+            ))
+            .file(&file.rel)
+            .rule("a handler reads the request body through one argument: `Request` (the Next.js shape) or one extractor such as `Json<T>` or `Form<T>`")
+            .help("take `Request` alone and read the body with `req.json().await?` or `req.form().await?`, or drop `Request` and keep the extractor"),
+        );
+    }
+    if exports.methods.is_empty() {
+        out.push(Diagnostic::warning(format!(
+            "{path} exports no method handler, so every request to `{pattern}` gets 405; export one, such as `pub async fn GET`"
+        )));
+    }
+    out
+}
+
+/// `app/not-found.rs` must export its handler.
+fn not_found_file(file: &SourceFile, exports: Option<&RouteExports>) -> Option<Diagnostic> {
+    let exports = exports?;
+    if exports.functions.iter().any(|f| f == "not_found") {
+        return None;
+    }
+    Some(Diagnostic::error("app/not-found.rs does not export `not_found`")
+        .file(&file.rel)
+        .rule("the not-found file answers unmatched URLs with its `pub async fn not_found` handler")
+        .help("add `pub async fn not_found(req: Request) -> Response`; its response is sent with status 404"))
 }
 
 /// §1.2: repeated slugs, slugs differing only by symbols, catch-alls not last.

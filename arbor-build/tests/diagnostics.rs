@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use arbor_build::Builder;
+use arbor_build::{Builder, Method};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -102,6 +102,28 @@ fn valid_tree_routes() {
             "/route/type",
         ]
     );
+}
+
+#[test]
+fn the_model_holds_every_route_with_its_exports() {
+    let model = Builder::new(fixture("valid")).model().expect("valid tree");
+    assert_eq!(model.app_dir, std::path::Path::new("app"));
+    let patterns: Vec<String> = model.routes().map(|r| r.pattern()).collect();
+    let report = Builder::new(fixture("valid")).render().expect("valid tree");
+    assert_eq!(patterns, report.routes());
+    let comments = model
+        .routes()
+        .find(|r| r.pattern() == "/comments")
+        .expect("the comments route");
+    assert_eq!(
+        comments.file.rel,
+        std::path::Path::new("app/comments/route.rs")
+    );
+    let exports = comments.exports.as_ref().expect("parsed");
+    assert_eq!(exports.methods, [Method::Get]);
+    assert!(model.middleware.is_none());
+    // An app that breaks a rule has no model to give.
+    assert!(Builder::new(fixture("route_and_page")).model().is_err());
 }
 
 #[test]

@@ -1,0 +1,195 @@
+//! The one typed model of an app, read once from its files: the folder tree, every route and
+//! page with what its file exports, the not-found file and the middleware. Every rule is
+//! checked on it ([`crate::Builder::render`] refuses an app that breaks one), code is printed
+//! from it, and tools read it: [`crate::Builder::model`] gives it to them.
+//!
+//! ```no_run
+//! let model = arbor_build::Builder::new(".").model()?;
+//! for route in model.routes() {
+//!     let methods = route.exports.as_ref().map(|e| e.methods.len()).unwrap_or(0);
+//!     println!("{}  {}  {methods} methods", route.pattern(), route.file.rel.display());
+//! }
+//! # Ok::<(), arbor_build::Error>(())
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{display_path, Diagnostic};
+use crate::{middleware, parse, scan, Error};
+
+pub use crate::middleware::{Condition, Matcher, Middleware};
+pub use crate::parse::{Method, RouteExports, SegmentConfig};
+pub use crate::scan::{AppTree, Folder, ModuleDir, SourceFile};
+pub use crate::segment::Segment;
+
+/// An app, as its files define it.
+#[derive(Debug)]
+pub struct AppModel {
+    /// The `app/` folder, relative to the crate root (`app` or `src/app`).
+    pub app_dir: PathBuf,
+    /// The folders of `app/`, routed and private, as the module tree declares them.
+    pub tree: AppTree,
+    /// Every route and page, in folder order.
+    pub endpoints: Vec<Endpoint>,
+    /// `app/not-found.rs`, if present.
+    pub not_found: Option<NotFound>,
+    /// The middleware file (`middleware.rs` or `proxy.rs`), if present and well-formed.
+    pub middleware: Option<Middleware>,
+}
+
+impl AppModel {
+    /// The route files (`route.rs`), in folder order.
+    pub fn routes(&self) -> impl Iterator<Item = &Endpoint> {
+        self.endpoints.iter().filter(|e| e.kind == Kind::Route)
+    }
+
+    /// What the route file at `rel` (relative to the crate root) exports.
+    pub fn exports_of(&self, rel: &Path) -> Option<&RouteExports> {
+        self.endpoints
+            .iter()
+            .find(|e| e.file.rel == rel)
+            .and_then(|e| e.exports.as_ref())
+    }
+}
+
+/// `app/not-found.rs` and what it exports.
+#[derive(Debug, Clone)]
+pub struct NotFound {
+    /// The file.
+    pub file: SourceFile,
+    /// What it exports; `None` when it does not parse.
+    pub exports: Option<RouteExports>,
+}
+
+/// Whether an endpoint file is a route handler or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `route.rs`
+    Route,
+    /// `page.rs`
+    Page,
+}
+
+/// A file that answers a URL: where it lives, the URL it answers, and what it exports.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// Route or page.
+    pub kind: Kind,
+    /// The file.
+    pub file: SourceFile,
+    /// Every folder's segment from `app/` down, groups included.
+    pub segments: Vec<Segment>,
+    /// What a route file exports; `None` for a page, or a file that does not parse (the
+    /// compiler then reports it).
+    pub exports: Option<RouteExports>,
+}
+
+impl Endpoint {
+    /// The URL pattern, Next.js style: `/comments/[id]`, `/` for the root.
+    pub fn pattern(&self) -> String {
+        let parts: Vec<String> = self.segments.iter().filter_map(Segment::pattern).collect();
+        format!("/{}", parts.join("/"))
+    }
+
+    /// The segment path as written on disk, groups included (`/(a)/dup`), as Next.js names it.
+    pub(crate) fn disk_path(&self) -> String {
+        let parent = self.file.rel.parent().map(display_path).unwrap_or_default();
+        let inner = parent.split_once('/').map(|(_, rest)| rest).unwrap_or("");
+        if inner.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/{inner}")
+        }
+    }
+
+    pub(crate) fn url_segments(&self) -> impl Iterator<Item = &Segment> {
+        self.segments.iter().filter(|s| s.in_url())
+    }
+}
+
+/// Every route and page in the tree, in folder order, their exports not yet read.
+fn endpoints(tree: &AppTree) -> Vec<Endpoint> {
+    let mut out = Vec::new();
+    collect(&tree.root, &mut Vec::new(), &mut out);
+    out
+}
+
+fn collect(folder: &Folder, segments: &mut Vec<Segment>, out: &mut Vec<Endpoint>) {
+    if let Some(segment) = &folder.segment {
+        segments.push(segment.clone());
+    }
+    for (kind, file) in [(Kind::Route, &folder.route), (Kind::Page, &folder.page)] {
+        if let Some(file) = file {
+            out.push(Endpoint {
+                kind,
+                file: file.clone(),
+                segments: segments.clone(),
+                exports: None,
+            });
+        }
+    }
+    for child in &folder.children {
+        collect(child, segments, out);
+    }
+    if folder.segment.is_some() {
+        segments.pop();
+    }
+}
+
+/// Reads the app: scans `app/`, parses every route file, the not-found file and the
+/// middleware once. What cannot be read into the model (a bad folder name, a malformed
+/// middleware `CONFIG`) is returned as diagnostics beside it; the rules are checked later.
+pub(crate) fn read(
+    crate_root: &Path,
+    app_rel: &Path,
+    print_rerun: bool,
+) -> Result<(AppModel, Vec<Diagnostic>), Error> {
+    let app_abs = crate_root.join(app_rel);
+    let mut diagnostics = Vec::new();
+    let tree = scan::scan(crate_root, app_rel, &mut diagnostics)
+        .map_err(|e| Error::Io(app_abs.clone(), e))?;
+    let mut endpoints = endpoints(&tree);
+    for endpoint in endpoints.iter_mut().filter(|e| e.kind == Kind::Route) {
+        endpoint.exports = parse_file(&endpoint.file)?;
+    }
+    let not_found = match &tree.not_found {
+        Some(file) => Some(NotFound {
+            file: file.clone(),
+            exports: parse_file(file)?,
+        }),
+        None => None,
+    };
+    let middleware = match middleware::find(crate_root) {
+        Ok(None) => None,
+        Ok(Some((file, name))) => {
+            if print_rerun {
+                println!("cargo:rerun-if-changed={}", file.abs.display());
+            }
+            match middleware::analyze(file, name) {
+                Ok(m) => Some(m),
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    None
+                }
+            }
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let model = AppModel {
+        app_dir: app_rel.to_path_buf(),
+        tree,
+        endpoints,
+        not_found,
+        middleware,
+    };
+    Ok((model, diagnostics))
+}
+
+fn parse_file(file: &SourceFile) -> Result<Option<RouteExports>, Error> {
+    let source = fs::read_to_string(&file.abs).map_err(|e| Error::Io(file.abs.clone(), e))?;
+    Ok(parse::exports(&source))
+}
