@@ -110,7 +110,12 @@ pub fn render(model: &AppModel, app_from_src: String) -> Output {
     );
     Output {
         tree,
-        router: render_router(&routes, input.tree.not_found.is_some(), input.middleware),
+        router: render_router(
+            &routes,
+            input.tree.not_found.is_some(),
+            input.middleware,
+            input.model.public.is_some(),
+        ),
     }
 }
 
@@ -176,6 +181,7 @@ fn render_router(
     routes: &[RouteEntry],
     has_not_found: bool,
     middleware: Option<&Middleware>,
+    has_public: bool,
 ) -> String {
     let registrations = routes.iter().map(|r| {
         let pattern = &r.pattern;
@@ -269,6 +275,11 @@ fn render_router(
         }
     });
     let (middleware, uses_config) = middleware.map(render_middleware).unzip();
+    let public = has_public.then(|| {
+        quote! {
+            let app = app.public_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/public"));
+        }
+    });
     let params_impls = routes.iter().filter_map(|r| r.params_impls.as_ref());
     let router = quote! {
         /// The state the app's handlers share, as given to `arbor::app!(state = ...)`.
@@ -286,6 +297,7 @@ fn render_router(
             #body
             #not_found
             #middleware
+            #public
             app
         }
 

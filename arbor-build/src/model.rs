@@ -23,6 +23,9 @@ pub use crate::parse::{Method, RouteExports, SegmentConfig};
 pub use crate::scan::{AppTree, Folder, ModuleDir, SourceFile};
 pub use crate::segment::Segment;
 
+/// The folder of files served at `/`, beside `Cargo.toml`.
+pub const PUBLIC_DIR: &str = "public";
+
 /// An app, as its files define it.
 #[derive(Debug)]
 pub struct AppModel {
@@ -36,6 +39,8 @@ pub struct AppModel {
     pub not_found: Option<NotFound>,
     /// The middleware file (`middleware.rs` or `proxy.rs`), if present and well-formed.
     pub middleware: Option<Middleware>,
+    /// The `public/` folder beside `Cargo.toml`, if present: its files are served at `/`.
+    pub public: Option<PathBuf>,
 }
 
 impl AppModel {
@@ -179,12 +184,24 @@ pub(crate) fn read(
             None
         }
     };
+    if print_rerun {
+        // Watched even when missing: creating the folder regenerates the router.
+        println!(
+            "cargo:rerun-if-changed={}",
+            crate_root.join(PUBLIC_DIR).display()
+        );
+    }
+    let public = crate_root
+        .join(PUBLIC_DIR)
+        .is_dir()
+        .then(|| PathBuf::from(PUBLIC_DIR));
     let model = AppModel {
         app_dir: app_rel.to_path_buf(),
         tree,
         endpoints,
         not_found,
         middleware,
+        public,
     };
     Ok((model, diagnostics))
 }

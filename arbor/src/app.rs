@@ -102,6 +102,7 @@ struct Settings {
     origin: Option<String>,
     proxy_timeout: Duration,
     cache_store: Option<Arc<dyn CacheStore>>,
+    public_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -113,6 +114,7 @@ impl Default for Settings {
             origin: None,
             proxy_timeout: DEFAULT_PROXY_TIMEOUT,
             cache_store: None,
+            public_dir: None,
         }
     }
 }
@@ -212,6 +214,19 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
         T::Future: Send + 'static,
     {
         self.changed(|app| app.fallback = Some(AppService::new(service).0))
+    }
+
+    /// Serves the files under `dir` at `/`, as Next.js serves `public/`: a file beats a route
+    /// at the same URL, with `ETag`, `Last-Modified`, `304` and `Range`. `arbor-build` calls it
+    /// for the `public/` folder beside `Cargo.toml`; the files are listed when the app is
+    /// built, so a file added later is served after a restart.
+    ///
+    /// ```no_run
+    /// let app: arbor::App = arbor::App::new().public_dir("assets");
+    /// ```
+    pub fn public_dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        let dir = dir.into();
+        self.changed(|app| app.settings.public_dir = Some(dir))
     }
 
     /// Refuses request bodies larger than `bytes` with 413, reading nothing past the limit
@@ -368,6 +383,10 @@ impl App<()> {
             behind_proxy,
             handler_timeout,
             body_limit: settings.body_limit,
+            public: match &settings.public_dir {
+                Some(dir) => Some(crate::public::PublicFiles::index(dir)?),
+                None => None,
+            },
             proxy_timeout: settings.proxy_timeout,
             cache_store: settings
                 .cache_store

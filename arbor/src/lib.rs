@@ -84,6 +84,7 @@ pub mod handler;
 mod headers;
 pub mod layers;
 pub mod middleware;
+mod public;
 mod redirect;
 mod request;
 mod response;

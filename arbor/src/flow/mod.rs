@@ -48,6 +48,7 @@ use crate::context::{Context, Matched, Site};
 use crate::handler::BoxHandler;
 use crate::headers;
 use crate::middleware::Matchers;
+use crate::public::{self, PublicFiles};
 use crate::routing::params::Params;
 use crate::routing::tree::{Captures, PatternError, Tree};
 use crate::routing::{Method, RouteLimits, StaticPaths};
@@ -87,6 +88,7 @@ struct Shared {
     statics: Arc<static_cache::Shared>,
     /// The body limit the app's layer applies: the largest of the app's and the routes'.
     layer_body_limit: Option<usize>,
+    public: Option<PublicFiles>,
 }
 
 /// A route as the app hands it over: its handlers given their state.
@@ -115,6 +117,8 @@ pub(crate) struct Parts {
     pub(crate) handler_timeout: Option<Duration>,
     /// The app's body limit, unless a route says.
     pub(crate) body_limit: Option<usize>,
+    /// The files of `public/`, served before the routes.
+    pub(crate) public: Option<PublicFiles>,
     pub(crate) proxy_timeout: Duration,
     pub(crate) cache_store: Arc<dyn CacheStore>,
     pub(crate) background: TaskTracker,
@@ -201,6 +205,7 @@ impl Core {
                 cache,
                 statics,
                 layer_body_limit,
+                public: parts.public,
             }),
         })
     }
@@ -280,6 +285,22 @@ impl Core {
 impl Router for Core {
     fn route(&self, req: http::Request<Body>, via: Via) -> Step {
         let shared = &self.shared;
+        // A file of `public/` beats a route at the same URL, as in Next.js.
+        if let Some(file) = shared
+            .public
+            .as_ref()
+            .and_then(|p| p.find(req.uri().path()))
+        {
+            let (file, method, headers) =
+                (file.to_owned(), req.method().clone(), req.headers().clone());
+            return Step::boxed(async move {
+                let mut response = public::serve(file, method, headers).await;
+                if let Some(middleware) = via.headers {
+                    headers::merge_into_response(response.headers_mut(), middleware);
+                }
+                response
+            });
+        }
         let found = {
             let mut captures = Captures::new();
             let id = shared.tree.find(req.uri().path(), &mut captures);

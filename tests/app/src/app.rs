@@ -208,6 +208,17 @@ pub mod headers {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `hello.txt`.
+#[path = "../app/hello.txt"]
+pub mod hello_txt {
+    /// `/hello.txt` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/hello.txt/route.rs`: the route handlers for `/hello.txt`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
 /// The folder `limited`.
 #[path = "../app/limited"]
 pub mod limited {

@@ -3,6 +3,7 @@
 mod cache;
 mod helpers;
 mod methods;
+mod public;
 mod requests;
 mod responses;
 mod routing;
