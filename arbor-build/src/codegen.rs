@@ -115,6 +115,7 @@ pub fn render(model: &AppModel, app_from_src: String) -> Output {
             input.tree.not_found.is_some(),
             input.middleware,
             input.model.public.is_some(),
+            &metadata_registrations(input.model),
         ),
     }
 }
@@ -177,11 +178,43 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
     )
 }
 
+/// The metadata files at the root of `app/`, each registered as a static route of its
+/// function. (Their modules are declared first at the root, so each keeps its own name.)
+fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
+    model
+        .metadata
+        .iter()
+        .filter(|m| m.at_root)
+        .map(|meta| {
+            let url = meta.kind.url();
+            let file = display_path(&meta.file.rel);
+            let module = format_ident!("{}", meta.kind.name());
+            quote! {
+                let app = ::arbor::__codegen::AppBuilder::route(
+                    app,
+                    ::arbor::__codegen::Route::new(#url, #file)
+                        .handler(
+                            ::arbor::routing::Method::Get,
+                            ::arbor::__codegen::metadata(self::#module::#module),
+                        )
+                        .segment_config(::arbor::__codegen::SegmentConfig {
+                            dynamic: ::arbor::cache::Dynamic::ForceStatic,
+                            revalidate: ::std::option::Option::None,
+                            dynamic_params: true,
+                            generates_params: false,
+                        }),
+                );
+            }
+        })
+        .collect()
+}
+
 fn render_router(
     routes: &[RouteEntry],
     has_not_found: bool,
     middleware: Option<&Middleware>,
     has_public: bool,
+    metadata: &[TokenStream],
 ) -> String {
     let registrations = routes.iter().map(|r| {
         let pattern = &r.pattern;
@@ -295,6 +328,7 @@ fn render_router(
         #[allow(dead_code, clippy::let_and_return)]
         pub fn router() -> ::arbor::App<State> {
             #body
+            #(#metadata)*
             #not_found
             #middleware
             #public
@@ -369,6 +403,23 @@ fn folder_items(
             config: exports.config,
             params_impls,
         });
+    }
+    if segments.is_empty() {
+        for meta in input.model.metadata.iter().filter(|m| m.at_root) {
+            let name = meta.kind.name();
+            let ident = names.claim(name);
+            let path = format!("{base}{name}.rs");
+            let doc = format!(
+                " `{}`: answers `{}`.",
+                display_path(&meta.file.rel),
+                meta.kind.url()
+            );
+            items.push(quote! {
+                #[doc = #doc]
+                #[path = #path]
+                pub mod #ident;
+            });
+        }
     }
     for dir in &folder.private {
         let ident = names.claim(&dir.name);

@@ -41,6 +41,83 @@ pub struct AppModel {
     pub middleware: Option<Middleware>,
     /// The `public/` folder beside `Cargo.toml`, if present: its files are served at `/`.
     pub public: Option<PathBuf>,
+    /// The metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`), wherever they are.
+    pub metadata: Vec<MetadataRoute>,
+}
+
+/// A special route handler: a metadata file and the URL it answers.
+#[derive(Debug, Clone)]
+pub struct MetadataRoute {
+    /// Which file.
+    pub kind: MetadataKind,
+    /// The file.
+    pub file: SourceFile,
+    /// Whether it sits at the root of `app/`, where it belongs.
+    pub at_root: bool,
+    /// What it exports; `None` when it does not parse.
+    pub exports: Option<RouteExports>,
+}
+
+/// The kinds of metadata file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataKind {
+    /// `robots.rs`: `/robots.txt`.
+    Robots,
+    /// `sitemap.rs`: `/sitemap.xml`.
+    Sitemap,
+    /// `manifest.rs`: `/manifest.webmanifest`.
+    Manifest,
+}
+
+impl MetadataKind {
+    /// The kind of a file name (`robots.rs`).
+    fn of(name: &str) -> Option<MetadataKind> {
+        match name {
+            "robots.rs" => Some(MetadataKind::Robots),
+            "sitemap.rs" => Some(MetadataKind::Sitemap),
+            "manifest.rs" => Some(MetadataKind::Manifest),
+            _ => None,
+        }
+    }
+
+    /// The URL it answers at the root.
+    pub fn url(self) -> &'static str {
+        match self {
+            MetadataKind::Robots => "/robots.txt",
+            MetadataKind::Sitemap => "/sitemap.xml",
+            MetadataKind::Manifest => "/manifest.webmanifest",
+        }
+    }
+
+    /// The module, and the function it exports (`robots`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MetadataKind::Robots => "robots",
+            MetadataKind::Sitemap => "sitemap",
+            MetadataKind::Manifest => "manifest",
+        }
+    }
+}
+
+fn metadata_routes(folder: &Folder, at_root: bool, out: &mut Vec<MetadataRoute>) {
+    for file in &folder.metadata {
+        let name = file
+            .rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if let Some(kind) = MetadataKind::of(name) {
+            out.push(MetadataRoute {
+                kind,
+                file: file.clone(),
+                at_root,
+                exports: None,
+            });
+        }
+    }
+    for child in &folder.children {
+        metadata_routes(child, false, out);
+    }
 }
 
 impl AppModel {
@@ -195,7 +272,13 @@ pub(crate) fn read(
         .join(PUBLIC_DIR)
         .is_dir()
         .then(|| PathBuf::from(PUBLIC_DIR));
+    let mut metadata = Vec::new();
+    metadata_routes(&tree.root, true, &mut metadata);
+    for meta in &mut metadata {
+        meta.exports = parse_file(&meta.file)?;
+    }
     let model = AppModel {
+        metadata,
         app_dir: app_rel.to_path_buf(),
         tree,
         endpoints,

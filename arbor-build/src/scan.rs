@@ -11,6 +11,9 @@ use crate::segment::Segment;
 pub const ROUTE_FILE: &str = "route.rs";
 /// The file that makes a folder a page (not served yet, but it conflicts with a route).
 pub const PAGE_FILE: &str = "page.rs";
+/// The metadata files a folder may hold: special route handlers (`app/robots.rs` answers
+/// `/robots.txt`).
+pub const METADATA_FILES: [&str; 3] = ["robots.rs", "sitemap.rs", "manifest.rs"];
 /// The root file that answers URLs no route matches.
 pub const NOT_FOUND_FILE: &str = "not-found.rs";
 
@@ -43,6 +46,8 @@ pub struct Folder {
     pub route: Option<SourceFile>,
     /// `page.rs`, if present.
     pub page: Option<SourceFile>,
+    /// Metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`) in this folder.
+    pub metadata: Vec<SourceFile>,
     /// Routed sub-folders, sorted by name.
     pub children: Vec<Folder>,
     /// Private sub-folders (`_name`), compiled as plain modules, never routed.
@@ -110,6 +115,10 @@ fn scan_folder(
         segment,
         route: file_if_exists(abs, rel, ROUTE_FILE),
         page: file_if_exists(abs, rel, PAGE_FILE),
+        metadata: METADATA_FILES
+            .iter()
+            .filter_map(|name| file_if_exists(abs, rel, name))
+            .collect(),
         children: Vec::new(),
         private: Vec::new(),
     };

@@ -31,6 +31,54 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
             ))),
         }
     }
+    for meta in &model.metadata {
+        let path = display_path(&meta.file.rel);
+        let name = meta.kind.name();
+        if !meta.at_root {
+            let rule = match meta.kind {
+                crate::model::MetadataKind::Sitemap => {
+                    "arbor serves one sitemap, at the root of app/, for now"
+                }
+                _ => "a site has one robots.txt and one web app manifest, at the root of app/",
+            };
+            out.push(
+                Diagnostic::error(format!("{path} is not at the root of app/"))
+                    .file(&meta.file.rel)
+                    .rule(rule)
+                    .help(format!("move it to app/{name}.rs")),
+            );
+        } else if meta
+            .exports
+            .as_ref()
+            .is_some_and(|e| !e.functions.iter().any(|f| f == name))
+        {
+            let returns = match meta.kind {
+                crate::model::MetadataKind::Robots => "arbor::metadata::Robots",
+                crate::model::MetadataKind::Sitemap => "arbor::metadata::Sitemap",
+                crate::model::MetadataKind::Manifest => "arbor::metadata::Manifest",
+            };
+            out.push(
+                Diagnostic::error(format!("{path} does not export `{name}`"))
+                    .file(&meta.file.rel)
+                    .rule(format!(
+                        "`{}` is answered by the file's `pub async fn {name}`",
+                        meta.kind.url()
+                    ))
+                    .help(format!("add `pub async fn {name}() -> {returns}`")),
+            );
+        } else if let Some(route) = model.routes().find(|r| r.pattern() == meta.kind.url()) {
+            out.push(
+                Diagnostic::error(format!("two files answer `{}`", meta.kind.url()))
+                    .file(&meta.file.rel)
+                    .file(&route.file.rel)
+                    .rule(format!(
+                        "app/{name}.rs answers `{}` itself",
+                        meta.kind.url()
+                    ))
+                    .help("remove the route, or the metadata file"),
+            );
+        }
+    }
     if let Some(not_found) = &model.not_found {
         out.extend(not_found_file(&not_found.file, not_found.exports.as_ref()));
     }

@@ -58,6 +58,7 @@ snapshot!(
     invalid_config_shape,
     invalid_segment_config,
     body_read_twice,
+    metadata_rules,
 );
 
 #[test]

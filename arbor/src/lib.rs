@@ -83,6 +83,7 @@ mod form;
 pub mod handler;
 mod headers;
 pub mod layers;
+pub mod metadata;
 pub mod middleware;
 mod public;
 mod redirect;
@@ -201,6 +202,24 @@ pub mod __fuzz {
 #[doc(hidden)]
 pub mod __codegen {
     pub use crate::app::AppBuilder;
+    pub use crate::metadata::MetadataFile;
+
+    /// The route handler of a metadata file's function (`robots`, `sitemap`, `manifest`).
+    pub fn metadata<F, Fut, M>(
+        file_fn: F,
+    ) -> impl Fn() -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = http::Response<crate::body::Body>> + Send>,
+    > + Clone
+           + Send
+           + Sync
+           + 'static
+    where
+        F: Fn() -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = M> + Send + 'static,
+        M: MetadataFile,
+    {
+        crate::metadata::handler(file_fn)
+    }
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::routing::params::{

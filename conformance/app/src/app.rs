@@ -5,6 +5,15 @@ include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 /// `proxy.rs`: runs before the routes, for the requests its matcher selects.
 #[path = "../proxy.rs"]
 pub mod proxy;
+/// `app/robots.rs`: answers `/robots.txt`.
+#[path = "../app/robots.rs"]
+pub mod robots;
+/// `app/sitemap.rs`: answers `/sitemap.xml`.
+#[path = "../app/sitemap.rs"]
+pub mod sitemap;
+/// `app/manifest.rs`: answers `/manifest.webmanifest`.
+#[path = "../app/manifest.rs"]
+pub mod manifest;
 /// The private folder `_private` (never routed).
 #[path = "../app/_private"]
 pub mod _private {

@@ -9,6 +9,15 @@ pub type Params = ::arbor::routing::NoParams;
 #[path = "../app/route.rs"]
 #[allow(non_snake_case)]
 pub mod route;
+/// `app/robots.rs`: answers `/robots.txt`.
+#[path = "../app/robots.rs"]
+pub mod robots;
+/// `app/sitemap.rs`: answers `/sitemap.xml`.
+#[path = "../app/sitemap.rs"]
+pub mod sitemap;
+/// `app/manifest.rs`: answers `/manifest.webmanifest`.
+#[path = "../app/manifest.rs"]
+pub mod manifest;
 /// The private folder `_lib` (never routed).
 #[path = "../app/_lib"]
 pub mod _lib {

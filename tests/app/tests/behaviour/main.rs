@@ -2,6 +2,7 @@
 
 mod cache;
 mod helpers;
+mod metadata;
 mod methods;
 mod public;
 mod requests;
