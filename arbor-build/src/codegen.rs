@@ -181,32 +181,52 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
 /// The metadata files at the root of `app/`, each registered as a static route of its
 /// function. (Their modules are declared first at the root, so each keeps its own name.)
 fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
-    model
-        .metadata
-        .iter()
-        .filter(|m| m.at_root)
-        .map(|meta| {
-            let url = meta.kind.url();
-            let file = display_path(&meta.file.rel);
-            let module = format_ident!("{}", meta.kind.name());
-            quote! {
-                let app = ::arbor::__codegen::AppBuilder::route(
-                    app,
-                    ::arbor::__codegen::Route::new(#url, #file)
-                        .handler(
-                            ::arbor::routing::Method::Get,
-                            ::arbor::__codegen::metadata(self::#module::#module),
-                        )
-                        .segment_config(::arbor::__codegen::SegmentConfig {
-                            dynamic: ::arbor::cache::Dynamic::ForceStatic,
-                            revalidate: ::std::option::Option::None,
-                            dynamic_params: true,
-                            generates_params: false,
-                        }),
-                );
-            }
-        })
-        .collect()
+    let statics = model.static_files.iter().map(|file| {
+        let pattern = &file.pattern;
+        let rel = display_path(&file.file.rel);
+        let content_type = file.content_type;
+        quote! {
+            let app = ::arbor::__codegen::AppBuilder::route(
+                app,
+                ::arbor::__codegen::Route::new(#pattern, #rel)
+                    .handler(
+                        ::arbor::routing::Method::Get,
+                        ::arbor::__codegen::static_file(
+                            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", #rel)),
+                            #content_type,
+                        ),
+                    )
+                    .segment_config(::arbor::__codegen::SegmentConfig {
+                        dynamic: ::arbor::cache::Dynamic::ForceStatic,
+                        revalidate: ::std::option::Option::None,
+                        dynamic_params: true,
+                        generates_params: false,
+                    }),
+            );
+        }
+    });
+    let generated = model.metadata.iter().filter(|m| m.at_root).map(|meta| {
+        let url = meta.kind.url();
+        let file = display_path(&meta.file.rel);
+        let module = format_ident!("{}", meta.kind.name());
+        quote! {
+            let app = ::arbor::__codegen::AppBuilder::route(
+                app,
+                ::arbor::__codegen::Route::new(#url, #file)
+                    .handler(
+                        ::arbor::routing::Method::Get,
+                        ::arbor::__codegen::metadata(self::#module::#module),
+                    )
+                    .segment_config(::arbor::__codegen::SegmentConfig {
+                        dynamic: ::arbor::cache::Dynamic::ForceStatic,
+                        revalidate: ::std::option::Option::None,
+                        dynamic_params: true,
+                        generates_params: false,
+                    }),
+            );
+        }
+    });
+    statics.chain(generated).collect()
 }
 
 fn render_router(

@@ -43,6 +43,137 @@ pub struct AppModel {
     pub public: Option<PathBuf>,
     /// The metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`), wherever they are.
     pub metadata: Vec<MetadataRoute>,
+    /// The static metadata files (`favicon.ico`, `icon.png`, `opengraph-image.png`,
+    /// `robots.txt`...), served as they are at their own names.
+    pub static_files: Vec<StaticFile>,
+}
+
+/// A static metadata file: served as it is, at the URL of its folder and its name.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// The file.
+    pub file: SourceFile,
+    /// The URL pattern it answers (`/blog/opengraph-image.png`).
+    pub pattern: String,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// What is wrong with it, if anything: (the rule, the fix).
+    pub problem: Option<(String, String)>,
+}
+
+/// The static metadata files Next.js serves, by base name: the extensions each accepts,
+/// whether it belongs at the root only, and the largest size it may have.
+const STATIC_FILES: [(&str, &[&str], bool, Option<u64>); 8] = [
+    ("favicon", &["ico"], true, None),
+    (
+        "icon",
+        &["ico", "jpg", "jpeg", "png", "svg", "webp", "avif"],
+        false,
+        None,
+    ),
+    ("apple-icon", &["jpg", "jpeg", "png", "webp"], false, None),
+    (
+        "opengraph-image",
+        &["jpg", "jpeg", "png", "gif"],
+        false,
+        Some(8 * 1024 * 1024),
+    ),
+    (
+        "twitter-image",
+        &["jpg", "jpeg", "png", "gif"],
+        false,
+        Some(5 * 1024 * 1024),
+    ),
+    ("robots", &["txt"], true, None),
+    ("sitemap", &["xml"], false, None),
+    ("manifest", &["json", "webmanifest"], true, None),
+];
+
+fn content_type(extension: &str, base: &str) -> &'static str {
+    match extension {
+        "ico" => "image/x-icon",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "gif" => "image/gif",
+        "txt" => "text/plain",
+        "xml" => "application/xml",
+        "json" | "webmanifest" if base == "manifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The static metadata files of a folder at `pattern` (`""` for the root).
+fn static_files(folder: &Folder, pattern: &str, out: &mut Vec<StaticFile>) {
+    for asset in &folder.assets {
+        let Some(name) = asset.rel.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some((stem, extension)) = name.rsplit_once('.') else {
+            continue;
+        };
+        // `icon1.png`: numbered variants, as Next.js has them.
+        let base = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+        let Some((_, extensions, root_only, max)) =
+            STATIC_FILES.iter().find(|(known, ..)| *known == base)
+        else {
+            continue;
+        };
+        if base != stem
+            && !matches!(
+                base,
+                "icon" | "apple-icon" | "opengraph-image" | "twitter-image"
+            )
+        {
+            continue;
+        }
+        let extension = extension.to_ascii_lowercase();
+        let mut problem = None;
+        if !extensions.contains(&extension.as_str()) {
+            problem = Some((
+                format!(
+                    "`{base}` files are {}",
+                    extensions
+                        .iter()
+                        .map(|e| format!(".{e}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "convert it to one of them, or rename it if it is not meant as one".to_owned(),
+            ));
+        } else if *root_only && !pattern.is_empty() {
+            problem = Some((
+                format!("`{base}.{extension}` is served from the root of app/ only"),
+                format!("move it to app/{name}"),
+            ));
+        } else if let Some(max) = max {
+            let size = std::fs::metadata(&asset.abs).map(|m| m.len()).unwrap_or(0);
+            if size > *max {
+                problem = Some((
+                    format!(
+                        "a `{base}` is at most {} MB ({size} bytes here)",
+                        max / (1024 * 1024)
+                    ),
+                    "make the image smaller".to_owned(),
+                ));
+            }
+        }
+        out.push(StaticFile {
+            file: asset.clone(),
+            pattern: format!("{pattern}/{name}"),
+            content_type: content_type(&extension, base),
+            problem,
+        });
+    }
+    for child in &folder.children {
+        let child_pattern = match child.segment.as_ref().and_then(Segment::pattern) {
+            Some(part) => format!("{pattern}/{part}"),
+            None => pattern.to_owned(),
+        };
+        static_files(child, &child_pattern, out);
+    }
 }
 
 /// A special route handler: a metadata file and the URL it answers.
@@ -272,6 +403,8 @@ pub(crate) fn read(
         .join(PUBLIC_DIR)
         .is_dir()
         .then(|| PathBuf::from(PUBLIC_DIR));
+    let mut static_metadata = Vec::new();
+    static_files(&tree.root, "", &mut static_metadata);
     let mut metadata = Vec::new();
     metadata_routes(&tree.root, true, &mut metadata);
     for meta in &mut metadata {
@@ -279,6 +412,7 @@ pub(crate) fn read(
     }
     let model = AppModel {
         metadata,
+        static_files: static_metadata,
         app_dir: app_rel.to_path_buf(),
         tree,
         endpoints,

@@ -48,6 +48,9 @@ pub struct Folder {
     pub page: Option<SourceFile>,
     /// Metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`) in this folder.
     pub metadata: Vec<SourceFile>,
+    /// Other files that are not Rust (`icon.png`, `favicon.ico`...), sorted by name: the
+    /// static metadata files among them are served.
+    pub assets: Vec<SourceFile>,
     /// Routed sub-folders, sorted by name.
     pub children: Vec<Folder>,
     /// Private sub-folders (`_name`), compiled as plain modules, never routed.
@@ -119,11 +122,18 @@ fn scan_folder(
             .iter()
             .filter_map(|name| file_if_exists(abs, rel, name))
             .collect(),
+        assets: Vec::new(),
         children: Vec::new(),
         private: Vec::new(),
     };
     for (name, path, is_dir) in entries(abs)? {
         if !is_dir {
+            if !name.ends_with(".rs") {
+                folder.assets.push(SourceFile {
+                    rel: rel.join(&name),
+                    abs: path,
+                });
+            }
             continue;
         }
         let child_rel = rel.join(&name);

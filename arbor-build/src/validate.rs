@@ -79,6 +79,37 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
             );
         }
     }
+    for file in &model.static_files {
+        let path = display_path(&file.file.rel);
+        if let Some((rule, help)) = &file.problem {
+            out.push(
+                Diagnostic::error(format!("{path} cannot be served"))
+                    .file(&file.file.rel)
+                    .rule(rule.clone())
+                    .help(help.clone()),
+            );
+        } else if let Some(meta) = model.metadata.iter().find(|m| {
+            // `robots.txt` beside `robots.rs`, `manifest.json` beside `manifest.rs`...
+            let stem = file.pattern.trim_start_matches('/').split('.').next();
+            m.at_root && file.pattern.matches('/').count() == 1 && stem == Some(m.kind.name())
+        }) {
+            out.push(
+                Diagnostic::error(format!("two files answer `{}`", file.pattern))
+                    .file(&file.file.rel)
+                    .file(&meta.file.rel)
+                    .rule("a metadata file is either static or generated, not both")
+                    .help("remove one of the two files"),
+            );
+        } else if let Some(route) = model.routes().find(|r| r.pattern() == file.pattern) {
+            out.push(
+                Diagnostic::error(format!("two files answer `{}`", file.pattern))
+                    .file(&file.file.rel)
+                    .file(&route.file.rel)
+                    .rule("a static metadata file is served at its own name")
+                    .help("remove the route, or the file"),
+            );
+        }
+    }
     if let Some(not_found) = &model.not_found {
         out.extend(not_found_file(&not_found.file, not_found.exports.as_ref()));
     }

@@ -59,6 +59,7 @@ snapshot!(
     invalid_segment_config,
     body_read_twice,
     metadata_rules,
+    static_metadata_rules,
 );
 
 #[test]

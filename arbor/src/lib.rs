@@ -220,6 +220,15 @@ pub mod __codegen {
     {
         crate::metadata::handler(file_fn)
     }
+
+    /// The route handler of a static metadata file (`icon.png`), its bytes built in.
+    pub fn static_file(
+        bytes: &'static [u8],
+        content_type: &'static str,
+    ) -> impl Fn() -> std::future::Ready<http::Response<crate::body::Body>> + Clone + Send + Sync + 'static
+    {
+        crate::metadata::static_file(bytes, content_type)
+    }
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::routing::params::{

@@ -382,6 +382,23 @@ pub(crate) fn response<M: MetadataFile>(file: &M) -> http::Response<Body> {
     response
 }
 
+/// The route handler of a static metadata file (`icon.png`), its bytes built into the binary.
+pub(crate) fn static_file(
+    bytes: &'static [u8],
+    content_type: &'static str,
+) -> impl Fn() -> std::future::Ready<http::Response<Body>> + Clone + Send + Sync + 'static {
+    move || {
+        let mut response = http::Response::new(Body::from(bytes));
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=0, must-revalidate"),
+        );
+        std::future::ready(response)
+    }
+}
+
 /// The route handler of a metadata file's function, as the generated router registers it.
 pub(crate) fn handler<F, Fut, M>(
     file_fn: F,

@@ -62,3 +62,33 @@ async fn only_get_and_head() {
     assert_eq!(post.header("allow"), "GET, HEAD");
     assert_eq!(post.text(), "Method Not Allowed");
 }
+
+#[tokio::test]
+async fn static_metadata_files_are_served_as_they_are() {
+    let server = start().await;
+    let icon = server.get("/icon.png").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), "image/png");
+    assert_eq!(
+        icon.header("cache-control"),
+        "public, max-age=0, must-revalidate"
+    );
+    assert_eq!(icon.header("x-nextjs-cache"), "HIT");
+    assert_eq!(
+        icon.body.as_ref(),
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/app/icon.png")).unwrap()
+    );
+    let favicon = server.get("/favicon.ico").await;
+    assert_eq!(favicon.header("content-type"), "image/x-icon");
+    let og = server.get("/blog/opengraph-image.png").await;
+    assert_eq!(og.status, 200);
+    assert_eq!(og.header("content-type"), "image/png");
+    assert!(og.body.starts_with(b"\x89PNG"));
+    // Its alternative text is read by pages, not served.
+    assert_eq!(
+        server.get("/blog/opengraph-image.alt.txt").await.status,
+        404
+    );
+    let post = server.send("POST", "/icon.png", &[], "x").await;
+    assert_eq!(post.status, 405);
+}
