@@ -245,8 +245,8 @@ pub(crate) async fn serve(file: PathBuf, method: Method, headers: HeaderMap) -> 
         return response;
     }
     match read(&file, start, length).await {
-        Ok(bytes) => {
-            *response.body_mut() = Body::from(bytes);
+        Ok(body) => {
+            *response.body_mut() = body;
             response
         }
         Err(err) => {
@@ -315,14 +315,24 @@ fn wanted_of(v: &Validators, headers: &HeaderMap) -> Wanted {
     wanted(range, v.size)
 }
 
-async fn read(file: &Path, start: u64, length: u64) -> io::Result<Vec<u8>> {
+/// Files up to this size are read whole; larger ones are streamed in pieces, so a large
+/// file costs no more memory than a small one.
+const READ_WHOLE: u64 = 64 * 1024;
+
+/// The body for `length` bytes of `file` from `start`.
+async fn read(file: &Path, start: u64, length: u64) -> io::Result<Body> {
     let mut f = tokio::fs::File::open(file).await?;
     if start > 0 {
         f.seek(SeekFrom::Start(start)).await?;
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
-    f.take(length).read_to_end(&mut bytes).await?;
-    Ok(bytes)
+    if length <= READ_WHOLE {
+        let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        f.take(length).read_to_end(&mut bytes).await?;
+        return Ok(Body::from(bytes));
+    }
+    Ok(Body::from_stream(tokio_util::io::ReaderStream::new(
+        f.take(length),
+    )))
 }
 
 #[cfg(test)]

@@ -150,3 +150,19 @@ async fn a_public_file_beats_a_route_at_its_url() {
     // Routes elsewhere are untouched.
     assert_eq!(server.get("/only-get").await.status, 200);
 }
+
+#[tokio::test]
+async fn a_large_file_is_streamed_whole_or_in_part() {
+    let server = start().await;
+    let on_disk = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/public/large.txt")).unwrap();
+    let whole = server.get("/large.txt").await;
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("content-type"), "text/plain; charset=UTF-8");
+    assert_eq!(whole.header("content-length"), on_disk.len().to_string());
+    assert_eq!(whole.body.as_ref(), on_disk.as_slice());
+    let part = server
+        .send("GET", "/large.txt", &[("range", "bytes=1000-99999")], "")
+        .await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body.as_ref(), &on_disk[1_000..100_000]);
+}
