@@ -28,6 +28,8 @@ struct Input<'a> {
     app_from_src: String,
     /// The middleware file, if there is one.
     middleware: Option<&'a Middleware>,
+    /// Whether the files of `public/` are built into the binary.
+    embed_public: bool,
 }
 
 impl Input<'_> {
@@ -56,12 +58,13 @@ struct RouteEntry {
 }
 
 /// Prints both files from the model (`app_from_src`: the `app/` folder as seen from `src/`).
-pub fn render(model: &AppModel, app_from_src: String) -> Output {
+pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Output {
     let input = &Input {
         tree: &model.tree,
         model,
         app_from_src,
         middleware: model.middleware.as_ref(),
+        embed_public,
     };
     let mut routes = Vec::new();
     let base = format!("{}/", input.app_from_src.trim_end_matches('/'));
@@ -114,7 +117,7 @@ pub fn render(model: &AppModel, app_from_src: String) -> Output {
             &routes,
             input.tree.not_found.is_some(),
             input.middleware,
-            input.model.public.is_some(),
+            &public_files(input),
             &metadata_registrations(input.model),
         ),
     }
@@ -229,11 +232,35 @@ fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
     statics.chain(generated).collect()
 }
 
+/// How the app gets the files of `public/`: the folder found at run time, or the files built
+/// in.
+fn public_files(input: &Input<'_>) -> TokenStream {
+    if input.model.public.is_none() {
+        return TokenStream::new();
+    }
+    if !input.embed_public {
+        return quote! {
+            let app = app.public_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/public"));
+        };
+    }
+    let files = input.model.public_files.iter().map(|file| {
+        let url = &file.url;
+        let rel = display_path(&file.rel);
+        let modified = file.modified;
+        quote! {
+            (#url, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", #rel)), #modified)
+        }
+    });
+    quote! {
+        let app = app.public_files(&[#(#files),*]);
+    }
+}
+
 fn render_router(
     routes: &[RouteEntry],
     has_not_found: bool,
     middleware: Option<&Middleware>,
-    has_public: bool,
+    public: &TokenStream,
     metadata: &[TokenStream],
 ) -> String {
     let registrations = routes.iter().map(|r| {
@@ -328,11 +355,7 @@ fn render_router(
         }
     });
     let (middleware, uses_config) = middleware.map(render_middleware).unzip();
-    let public = has_public.then(|| {
-        quote! {
-            let app = app.public_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/public"));
-        }
-    });
+
     let params_impls = routes.iter().filter_map(|r| r.params_impls.as_ref());
     let router = quote! {
         /// The state the app's handlers share, as given to `arbor::app!(state = ...)`.

@@ -82,6 +82,7 @@ pub struct Builder {
     app_dir: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     print_rerun: bool,
+    embed_public: bool,
 }
 
 /// What a successful generation found.
@@ -179,6 +180,7 @@ impl Builder {
             app_dir: None,
             out_dir: None,
             print_rerun: false,
+            embed_public: false,
         }
     }
 
@@ -195,6 +197,22 @@ impl Builder {
     /// Reads routes from this folder (relative to the crate root) instead of `app/`.
     pub fn app_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.app_dir = Some(dir.into());
+        self
+    }
+
+    /// Builds the files of `public/` into the binary, so that the app deploys as one file
+    /// (default: served from the folder, found beside `Cargo.toml` at run time).
+    ///
+    /// ```no_run
+    /// // in build.rs, instead of `arbor_build::generate()`:
+    /// let built = arbor_build::Builder::from_cargo_env().and_then(|b| b.embed_public(true).generate());
+    /// if let Err(err) = built {
+    ///     eprintln!("{err}");
+    ///     std::process::exit(1);
+    /// }
+    /// ```
+    pub fn embed_public(mut self, embed: bool) -> Self {
+        self.embed_public = embed;
         self
     }
 
@@ -262,7 +280,7 @@ impl Builder {
             Ok(inside) => diagnostic::display_path(inside),
             Err(_) => format!("../{}", diagnostic::display_path(&model.app_dir)),
         };
-        let output = codegen::render(&model, app_from_src);
+        let output = codegen::render(&model, app_from_src, self.embed_public);
         let routes = model.routes().map(Endpoint::pattern).collect();
         Ok(Report {
             diagnostics,

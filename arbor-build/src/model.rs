@@ -41,6 +41,8 @@ pub struct AppModel {
     pub middleware: Option<Middleware>,
     /// The `public/` folder beside `Cargo.toml`, if present: its files are served at `/`.
     pub public: Option<PathBuf>,
+    /// The files of `public/` (dotfiles left out), by URL path.
+    pub public_files: Vec<PublicFile>,
     /// The metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`), wherever they are.
     pub metadata: Vec<MetadataRoute>,
     /// The static metadata files (`favicon.ico`, `icon.png`, `opengraph-image.png`,
@@ -174,6 +176,53 @@ fn static_files(folder: &Folder, pattern: &str, out: &mut Vec<StaticFile>) {
         };
         static_files(child, &child_pattern, out);
     }
+}
+
+/// A file of `public/`.
+#[derive(Debug, Clone)]
+pub struct PublicFile {
+    /// The URL path that serves it (`/images/logo.svg`).
+    pub url: String,
+    /// Its path relative to the crate root (`public/images/logo.svg`).
+    pub rel: PathBuf,
+    /// When it was last modified, in seconds since 1970.
+    pub modified: u64,
+}
+
+fn list_public(
+    crate_root: &Path,
+    rel: &Path,
+    url: &str,
+    out: &mut Vec<PublicFile>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(crate_root.join(rel))?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let child_rel = rel.join(&name);
+        let child_url = format!("{url}/{name}");
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            list_public(crate_root, &child_rel, &child_url, out)?;
+        } else if meta.is_file() {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs());
+            out.push(PublicFile {
+                url: child_url,
+                rel: child_rel,
+                modified,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A special route handler: a metadata file and the URL it answers.
@@ -410,7 +459,13 @@ pub(crate) fn read(
     for meta in &mut metadata {
         meta.exports = parse_file(&meta.file)?;
     }
+    let mut public_files = Vec::new();
+    if public.is_some() {
+        list_public(crate_root, Path::new(PUBLIC_DIR), "", &mut public_files)
+            .map_err(|e| Error::Io(crate_root.join(PUBLIC_DIR), e))?;
+    }
     let model = AppModel {
+        public_files,
         metadata,
         static_files: static_metadata,
         app_dir: app_rel.to_path_buf(),

@@ -129,6 +129,31 @@ fn the_model_holds_every_route_with_its_exports() {
 }
 
 #[test]
+fn public_is_served_from_its_folder_or_built_in() {
+    let from_folder = Builder::new(fixture("public_folder"))
+        .render()
+        .expect("valid");
+    assert!(from_folder
+        .router()
+        .contains(r#"app.public_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/public"))"#));
+    let built_in = Builder::new(fixture("public_folder"))
+        .embed_public(true)
+        .render()
+        .expect("valid");
+    let router = built_in.router();
+    assert!(router.contains(".public_files("), "{router}");
+    assert!(router.contains(r#""/a.txt","#), "{router}");
+    assert!(router.contains(r#""/sub/b.css","#), "{router}");
+    assert!(router.contains(r#""public/sub/b.css""#), "{router}");
+    assert!(!router.contains(".hidden"), "{router}");
+    let model = Builder::new(fixture("public_folder"))
+        .model()
+        .expect("valid");
+    let urls: Vec<&str> = model.public_files.iter().map(|f| f.url.as_str()).collect();
+    assert_eq!(urls, ["/a.txt", "/sub/b.css"]);
+}
+
+#[test]
 fn generated_module_tree() {
     let report = Builder::new(fixture("valid")).render().expect("valid tree");
     insta::assert_snapshot!(report.tree());

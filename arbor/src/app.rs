@@ -102,7 +102,14 @@ struct Settings {
     origin: Option<String>,
     proxy_timeout: Duration,
     cache_store: Option<Arc<dyn CacheStore>>,
-    public_dir: Option<std::path::PathBuf>,
+    public: Option<Public>,
+}
+
+/// Where the files of `public/` come from.
+#[derive(Clone)]
+enum Public {
+    Dir(std::path::PathBuf),
+    Embedded(&'static [(&'static str, &'static [u8], u64)]),
 }
 
 impl Default for Settings {
@@ -114,7 +121,7 @@ impl Default for Settings {
             origin: None,
             proxy_timeout: DEFAULT_PROXY_TIMEOUT,
             cache_store: None,
-            public_dir: None,
+            public: None,
         }
     }
 }
@@ -226,7 +233,15 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
     /// ```
     pub fn public_dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
         let dir = dir.into();
-        self.changed(|app| app.settings.public_dir = Some(dir))
+        self.changed(|app| app.settings.public = Some(Public::Dir(dir)))
+    }
+
+    /// Serves files built into the binary at `/`, as [`public_dir`](App::public_dir) serves a
+    /// folder: what `arbor-build` generates for `Builder::embed_public`, so that an app
+    /// deploys as one file. Each entry is the URL path, the bytes and the modification time
+    /// (seconds since 1970) the `ETag` and `Last-Modified` are made from.
+    pub fn public_files(self, files: &'static [(&'static str, &'static [u8], u64)]) -> Self {
+        self.changed(|app| app.settings.public = Some(Public::Embedded(files)))
     }
 
     /// Refuses request bodies larger than `bytes` with 413, reading nothing past the limit
@@ -383,8 +398,9 @@ impl App<()> {
             behind_proxy,
             handler_timeout,
             body_limit: settings.body_limit,
-            public: match &settings.public_dir {
-                Some(dir) => Some(crate::public::PublicFiles::index(dir)?),
+            public: match &settings.public {
+                Some(Public::Dir(dir)) => Some(crate::public::PublicFiles::index(dir)?),
+                Some(Public::Embedded(files)) => Some(crate::public::PublicFiles::embedded(files)),
                 None => None,
             },
             proxy_timeout: settings.proxy_timeout,

@@ -29,10 +29,24 @@ use crate::body::Body;
 
 type Response = http::Response<Body>;
 
+/// Where a public file's bytes are.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    /// On disk, read for each request.
+    Disk(PathBuf),
+    /// Built into the binary, with the modification time the file had then.
+    Embedded {
+        /// Its URL path, which also gives its content type.
+        url: &'static str,
+        bytes: &'static [u8],
+        modified: SystemTime,
+    },
+}
+
 /// The files of a `public/` folder, by the URL path that serves each.
 #[derive(Debug, Default)]
 pub(crate) struct PublicFiles {
-    files: HashMap<String, PathBuf>,
+    files: HashMap<String, Source>,
 }
 
 impl PublicFiles {
@@ -60,22 +74,42 @@ impl PublicFiles {
                 if entry.file_type()?.is_dir() {
                     folders.push((path, url));
                 } else if path.is_file() {
-                    files.insert(url, path);
+                    files.insert(url, Source::Disk(path));
                 }
             }
         }
         Ok(PublicFiles { files })
     }
 
+    /// Files built into the binary: (URL path, bytes, modification time in seconds since
+    /// 1970), as `arbor-build` lists them for `Builder::embed_public`.
+    pub(crate) fn embedded(files: &[(&'static str, &'static [u8], u64)]) -> PublicFiles {
+        let files = files
+            .iter()
+            .map(|&(url, bytes, modified)| {
+                let modified = UNIX_EPOCH + std::time::Duration::from_secs(modified);
+                (
+                    url.to_owned(),
+                    Source::Embedded {
+                        url,
+                        bytes,
+                        modified,
+                    },
+                )
+            })
+            .collect();
+        PublicFiles { files }
+    }
+
     /// The file a request path names: percent-decoded (`%2f` is a `/`), its dot segments
     /// resolved as a browser resolves them, then looked up.
-    pub(crate) fn find(&self, path: &str) -> Option<&Path> {
+    pub(crate) fn find(&self, path: &str) -> Option<&Source> {
         if self.files.is_empty() {
             return None;
         }
         let decoded = crate::escape::decode(path)?;
         if !decoded.contains("/.") {
-            return self.files.get(decoded.as_ref()).map(PathBuf::as_path);
+            return self.files.get(decoded.as_ref());
         }
         let mut segments: Vec<&str> = Vec::new();
         for segment in decoded.split('/').skip(1) {
@@ -88,7 +122,7 @@ impl PublicFiles {
             }
         }
         let resolved = format!("/{}", segments.join("/"));
-        self.files.get(&resolved).map(PathBuf::as_path)
+        self.files.get(&resolved)
     }
 }
 
@@ -101,14 +135,13 @@ struct Validators {
 }
 
 impl Validators {
-    fn of(meta: &std::fs::Metadata) -> Validators {
-        let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+    fn of(size: u64, modified: SystemTime) -> Validators {
         let millis = modified
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
         Validators {
-            size: meta.len(),
-            etag: format!("W/\"{:x}-{millis:x}\"", meta.len()),
+            size,
+            etag: format!("W/\"{size:x}-{millis:x}\""),
             modified,
             last_modified: httpdate::fmt_http_date(modified),
         }
@@ -203,7 +236,7 @@ fn empty(status: StatusCode) -> Response {
 }
 
 /// Answers a request for `file`.
-pub(crate) async fn serve(file: PathBuf, method: Method, headers: HeaderMap) -> Response {
+pub(crate) async fn serve(source: Source, method: Method, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut response = empty(StatusCode::METHOD_NOT_ALLOWED);
         response
@@ -211,16 +244,28 @@ pub(crate) async fn serve(file: PathBuf, method: Method, headers: HeaderMap) -> 
             .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let meta = match tokio::fs::metadata(&file).await {
-        Ok(meta) if meta.is_file() => meta,
-        _ => {
-            tracing::warn!(file = %file.display(), "a public file listed at start-up is gone");
-            return empty(StatusCode::NOT_FOUND);
-        }
+    let (file, file_validators) = match &source {
+        Source::Disk(file) => match tokio::fs::metadata(file).await {
+            Ok(meta) if meta.is_file() => (
+                file.as_path(),
+                Validators::of(meta.len(), meta.modified().unwrap_or(UNIX_EPOCH)),
+            ),
+            _ => {
+                tracing::warn!(file = %file.display(), "a public file listed at start-up is gone");
+                return empty(StatusCode::NOT_FOUND);
+            }
+        },
+        Source::Embedded {
+            url,
+            bytes,
+            modified,
+        } => (
+            Path::new(*url),
+            Validators::of(bytes.len() as u64, *modified),
+        ),
     };
-    let file_validators = Validators::of(&meta);
     let v = &file_validators;
-    let mut response = respond(v, &headers, &file);
+    let mut response = respond(v, &headers, file);
     let status = response.status();
     let common = response.headers_mut();
     common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -244,7 +289,19 @@ pub(crate) async fn serve(file: PathBuf, method: Method, headers: HeaderMap) -> 
     if method == Method::HEAD {
         return response;
     }
-    match read(&file, start, length).await {
+    let body = match &source {
+        Source::Disk(_) => read(file, start, length).await,
+        Source::Embedded { bytes, .. } => {
+            let start = usize::try_from(start)
+                .unwrap_or(bytes.len())
+                .min(bytes.len());
+            let end = usize::try_from(length)
+                .map_or(bytes.len(), |length| start.saturating_add(length))
+                .min(bytes.len());
+            Ok(Body::from(bytes::Bytes::from_static(&bytes[start..end])))
+        }
+    };
+    match body {
         Ok(body) => {
             *response.body_mut() = body;
             response
@@ -356,10 +413,10 @@ mod tests {
     #[test]
     fn paths_are_decoded_and_resolved_inside_the_folder() {
         let mut files = HashMap::new();
-        files.insert("/hello.txt".to_owned(), PathBuf::from("p/hello.txt"));
+        files.insert("/hello.txt".to_owned(), Source::Disk("p/hello.txt".into()));
         files.insert(
             "/sub/nested.txt".to_owned(),
-            PathBuf::from("p/sub/nested.txt"),
+            Source::Disk("p/sub/nested.txt".into()),
         );
         let public = PublicFiles { files };
         assert!(public.find("/hello.txt").is_some());
