@@ -181,55 +181,44 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
     )
 }
 
-/// The metadata files at the root of `app/`, each registered as a static route of its
-/// function. (Their modules are declared first at the root, so each keeps its own name.)
+/// The metadata files: the static ones (`icon.png`) with their bytes built in, and those at
+/// the root of `app/` served by their function (their modules are declared first at the
+/// root, so each keeps its own name). Each is a static route, rendered before traffic.
 fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
     let statics = model.static_files.iter().map(|file| {
-        let pattern = &file.pattern;
         let rel = display_path(&file.file.rel);
         let content_type = file.content_type;
-        quote! {
-            let app = ::arbor::__codegen::AppBuilder::route(
-                app,
-                ::arbor::__codegen::Route::new(#pattern, #rel)
-                    .handler(
-                        ::arbor::routing::Method::Get,
-                        ::arbor::__codegen::static_file(
-                            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", #rel)),
-                            #content_type,
-                        ),
-                    )
-                    .segment_config(::arbor::__codegen::SegmentConfig {
-                        dynamic: ::arbor::cache::Dynamic::ForceStatic,
-                        revalidate: ::std::option::Option::None,
-                        dynamic_params: true,
-                        generates_params: false,
-                    }),
-            );
-        }
+        let handler = quote! {
+            ::arbor::__codegen::static_file(
+                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", #rel)),
+                #content_type,
+            )
+        };
+        static_route(&file.pattern, &rel, handler)
     });
     let generated = model.metadata.iter().filter(|m| m.at_root).map(|meta| {
-        let url = meta.kind.url();
-        let file = display_path(&meta.file.rel);
         let module = format_ident!("{}", meta.kind.name());
-        quote! {
-            let app = ::arbor::__codegen::AppBuilder::route(
-                app,
-                ::arbor::__codegen::Route::new(#url, #file)
-                    .handler(
-                        ::arbor::routing::Method::Get,
-                        ::arbor::__codegen::metadata(self::#module::#module),
-                    )
-                    .segment_config(::arbor::__codegen::SegmentConfig {
-                        dynamic: ::arbor::cache::Dynamic::ForceStatic,
-                        revalidate: ::std::option::Option::None,
-                        dynamic_params: true,
-                        generates_params: false,
-                    }),
-            );
-        }
+        let handler = quote!(::arbor::__codegen::metadata(self::#module::#module));
+        static_route(meta.kind.url(), &display_path(&meta.file.rel), handler)
     });
     statics.chain(generated).collect()
+}
+
+/// A GET route answered by `handler`, rendered before traffic and served from the cache.
+fn static_route(pattern: &str, file: &str, handler: TokenStream) -> TokenStream {
+    quote! {
+        let app = ::arbor::__codegen::AppBuilder::route(
+            app,
+            ::arbor::__codegen::Route::new(#pattern, #file)
+                .handler(::arbor::routing::Method::Get, #handler)
+                .segment_config(::arbor::__codegen::SegmentConfig {
+                    dynamic: ::arbor::cache::Dynamic::ForceStatic,
+                    revalidate: ::std::option::Option::None,
+                    dynamic_params: true,
+                    generates_params: false,
+                }),
+        );
+    }
 }
 
 /// How the app gets the files of `public/`: the folder found at run time, or the files built

@@ -63,32 +63,78 @@ pub struct StaticFile {
     pub problem: Option<(String, String)>,
 }
 
-/// The static metadata files Next.js serves, by base name: the extensions each accepts,
-/// whether it belongs at the root only, and the largest size it may have.
-const STATIC_FILES: [(&str, &[&str], bool, Option<u64>); 8] = [
-    ("favicon", &["ico"], true, None),
-    (
-        "icon",
-        &["ico", "jpg", "jpeg", "png", "svg", "webp", "avif"],
-        false,
-        None,
-    ),
-    ("apple-icon", &["jpg", "jpeg", "png", "webp"], false, None),
-    (
-        "opengraph-image",
-        &["jpg", "jpeg", "png", "gif"],
-        false,
-        Some(8 * 1024 * 1024),
-    ),
-    (
-        "twitter-image",
-        &["jpg", "jpeg", "png", "gif"],
-        false,
-        Some(5 * 1024 * 1024),
-    ),
-    ("robots", &["txt"], true, None),
-    ("sitemap", &["xml"], false, None),
-    ("manifest", &["json", "webmanifest"], true, None),
+/// A kind of static metadata file Next.js serves.
+struct StaticKind {
+    /// The name before the extension (`opengraph-image`).
+    base: &'static str,
+    extensions: &'static [&'static str],
+    /// Whether it belongs at the root of `app/` only.
+    root_only: bool,
+    /// Whether numbered variants (`icon1.png`) are served too.
+    numbered: bool,
+    /// The largest size it may have.
+    max_bytes: Option<u64>,
+}
+
+const IMAGES: &[&str] = &["jpg", "jpeg", "png", "gif"];
+
+const STATIC_FILES: [StaticKind; 8] = [
+    StaticKind {
+        base: "favicon",
+        extensions: &["ico"],
+        root_only: true,
+        numbered: false,
+        max_bytes: None,
+    },
+    StaticKind {
+        base: "icon",
+        extensions: &["ico", "jpg", "jpeg", "png", "svg", "webp", "avif"],
+        root_only: false,
+        numbered: true,
+        max_bytes: None,
+    },
+    StaticKind {
+        base: "apple-icon",
+        extensions: &["jpg", "jpeg", "png", "webp"],
+        root_only: false,
+        numbered: true,
+        max_bytes: None,
+    },
+    StaticKind {
+        base: "opengraph-image",
+        extensions: IMAGES,
+        root_only: false,
+        numbered: true,
+        max_bytes: Some(8 * 1024 * 1024),
+    },
+    StaticKind {
+        base: "twitter-image",
+        extensions: IMAGES,
+        root_only: false,
+        numbered: true,
+        max_bytes: Some(5 * 1024 * 1024),
+    },
+    StaticKind {
+        base: "robots",
+        extensions: &["txt"],
+        root_only: true,
+        numbered: false,
+        max_bytes: None,
+    },
+    StaticKind {
+        base: "sitemap",
+        extensions: &["xml"],
+        root_only: false,
+        numbered: false,
+        max_bytes: None,
+    },
+    StaticKind {
+        base: "manifest",
+        extensions: &["json", "webmanifest"],
+        root_only: true,
+        numbered: false,
+        max_bytes: None,
+    },
 ];
 
 fn content_type(extension: &str, base: &str) -> &'static str {
@@ -118,26 +164,20 @@ fn static_files(folder: &Folder, pattern: &str, out: &mut Vec<StaticFile>) {
         };
         // `icon1.png`: numbered variants, as Next.js has them.
         let base = stem.trim_end_matches(|c: char| c.is_ascii_digit());
-        let Some((_, extensions, root_only, max)) =
-            STATIC_FILES.iter().find(|(known, ..)| *known == base)
-        else {
+        let Some(known) = STATIC_FILES.iter().find(|k| k.base == base) else {
             continue;
         };
-        if base != stem
-            && !matches!(
-                base,
-                "icon" | "apple-icon" | "opengraph-image" | "twitter-image"
-            )
-        {
+        if base != stem && !known.numbered {
             continue;
         }
         let extension = extension.to_ascii_lowercase();
         let mut problem = None;
-        if !extensions.contains(&extension.as_str()) {
+        if !known.extensions.contains(&extension.as_str()) {
             problem = Some((
                 format!(
                     "`{base}` files are {}",
-                    extensions
+                    known
+                        .extensions
                         .iter()
                         .map(|e| format!(".{e}"))
                         .collect::<Vec<_>>()
@@ -145,14 +185,14 @@ fn static_files(folder: &Folder, pattern: &str, out: &mut Vec<StaticFile>) {
                 ),
                 "convert it to one of them, or rename it if it is not meant as one".to_owned(),
             ));
-        } else if *root_only && !pattern.is_empty() {
+        } else if known.root_only && !pattern.is_empty() {
             problem = Some((
                 format!("`{base}.{extension}` is served from the root of app/ only"),
                 format!("move it to app/{name}"),
             ));
-        } else if let Some(max) = max {
+        } else if let Some(max) = known.max_bytes {
             let size = std::fs::metadata(&asset.abs).map(|m| m.len()).unwrap_or(0);
-            if size > *max {
+            if size > max {
                 problem = Some((
                     format!(
                         "a `{base}` is at most {} MB ({size} bytes here)",

@@ -246,24 +246,31 @@ fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
         }
         "MAX_DURATION" => {
             config.max_duration = true;
-            if !(is_type(&item.ty, "u64") && is_integer(&item.expr)) {
-                config.invalid.push((
-                    format!("MAX_DURATION: {} = {}", compact(&item.ty.to_token_stream().to_string()), text()),
-                    "`pub const MAX_DURATION: u64 = 30;` (the seconds a handler may take before the request is answered 504)".to_owned(),
-                ));
-            }
+            check_integer(config, item, "u64", "`pub const MAX_DURATION: u64 = 30;` (the seconds a handler may take before the request is answered 504)");
         }
         "BODY_LIMIT" => {
             config.body_limit = true;
-            if !(is_type(&item.ty, "usize") && is_integer(&item.expr)) {
-                config.invalid.push((
-                    format!("BODY_LIMIT: {} = {}", compact(&item.ty.to_token_stream().to_string()), text()),
-                    "`pub const BODY_LIMIT: usize = 1024 * 1024;` (the largest request body, in bytes, written with literal numbers)".to_owned(),
-                ));
-            }
+            check_integer(config, item, "usize", "`pub const BODY_LIMIT: usize = 1024 * 1024;` (the largest request body, in bytes, written with literal numbers)");
         }
         _ => {}
     }
+}
+
+/// Records a constant that is not of type `ty` with an integer written in literals.
+fn check_integer(config: &mut SegmentConfig, item: &syn::ItemConst, ty: &str, expected: &str) {
+    use quote::ToTokens;
+    if is_type(&item.ty, ty) && is_integer(&item.expr) {
+        return;
+    }
+    config.invalid.push((
+        format!(
+            "{}: {} = {}",
+            item.ident,
+            compact(&item.ty.to_token_stream().to_string()),
+            compact(&item.expr.to_token_stream().to_string())
+        ),
+        expected.to_owned(),
+    ));
 }
 
 /// Whether `ty` is the plain type `name` (`u64`, `usize`).

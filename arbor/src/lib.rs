@@ -202,34 +202,8 @@ pub mod __fuzz {
 #[doc(hidden)]
 pub mod __codegen {
     pub use crate::app::AppBuilder;
-    pub use crate::metadata::MetadataFile;
-
-    /// The route handler of a metadata file's function (`robots`, `sitemap`, `manifest`).
-    pub fn metadata<F, Fut, M>(
-        file_fn: F,
-    ) -> impl Fn() -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = http::Response<crate::body::Body>> + Send>,
-    > + Clone
-           + Send
-           + Sync
-           + 'static
-    where
-        F: Fn() -> Fut + Clone + Send + Sync + 'static,
-        Fut: std::future::Future<Output = M> + Send + 'static,
-        M: MetadataFile,
-    {
-        crate::metadata::handler(file_fn)
-    }
-
-    /// The route handler of a static metadata file (`icon.png`), its bytes built in.
-    pub fn static_file(
-        bytes: &'static [u8],
-        content_type: &'static str,
-    ) -> impl Fn() -> std::future::Ready<http::Response<crate::body::Body>> + Clone + Send + Sync + 'static
-    {
-        crate::metadata::static_file(bytes, content_type)
-    }
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
+    pub use crate::metadata::{handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::routing::params::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart,

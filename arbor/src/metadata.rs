@@ -370,11 +370,11 @@ impl MetadataFile for Manifest {
     }
 }
 
-/// The response of a metadata file, with Next's headers.
-pub(crate) fn response<M: MetadataFile>(file: &M) -> http::Response<Body> {
-    let mut response = http::Response::new(Body::from(file.to_body()));
+/// A metadata file's answer, with Next's headers.
+fn served(body: Body, content_type: &'static str) -> http::Response<Body> {
+    let mut response = http::Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(M::CONTENT_TYPE));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=0, must-revalidate"),
@@ -382,25 +382,20 @@ pub(crate) fn response<M: MetadataFile>(file: &M) -> http::Response<Body> {
     response
 }
 
-/// The route handler of a static metadata file (`icon.png`), its bytes built into the binary.
-pub(crate) fn static_file(
+/// The route handler of a static metadata file (`icon.png`), its bytes built into the binary,
+/// as the generated router registers it.
+#[doc(hidden)]
+pub fn static_file(
     bytes: &'static [u8],
     content_type: &'static str,
 ) -> impl Fn() -> std::future::Ready<http::Response<Body>> + Clone + Send + Sync + 'static {
-    move || {
-        let mut response = http::Response::new(Body::from(bytes));
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(
-            CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=0, must-revalidate"),
-        );
-        std::future::ready(response)
-    }
+    move || std::future::ready(served(Body::from(bytes), content_type))
 }
 
-/// The route handler of a metadata file's function, as the generated router registers it.
-pub(crate) fn handler<F, Fut, M>(
+/// The route handler of a metadata file's function (`robots`, `sitemap`, `manifest`), as the
+/// generated router registers it.
+#[doc(hidden)]
+pub fn handler<F, Fut, M>(
     file_fn: F,
 ) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = http::Response<Body>> + Send>>
        + Clone
@@ -414,7 +409,7 @@ where
 {
     move || {
         let future = file_fn();
-        Box::pin(async move { response(&future.await) })
+        Box::pin(async move { served(Body::from(future.await.to_body()), M::CONTENT_TYPE) })
     }
 }
 

@@ -29,24 +29,39 @@ use crate::body::Body;
 
 type Response = http::Response<Body>;
 
+/// A public file: where its bytes are, and its `Content-Type`, known from its name when the
+/// folder is listed.
+#[derive(Debug, Clone)]
+pub(crate) struct PublicFile {
+    source: Source,
+    content_type: HeaderValue,
+}
+
 /// Where a public file's bytes are.
 #[derive(Debug, Clone)]
-pub(crate) enum Source {
+enum Source {
     /// On disk, read for each request.
     Disk(PathBuf),
     /// Built into the binary, with the modification time the file had then.
     Embedded {
-        /// Its URL path, which also gives its content type.
-        url: &'static str,
         bytes: &'static [u8],
         modified: SystemTime,
     },
 }
 
+impl PublicFile {
+    fn new(name: &Path, source: Source) -> PublicFile {
+        PublicFile {
+            content_type: content_type(name),
+            source,
+        }
+    }
+}
+
 /// The files of a `public/` folder, by the URL path that serves each.
 #[derive(Debug, Default)]
 pub(crate) struct PublicFiles {
-    files: HashMap<String, Source>,
+    files: HashMap<String, PublicFile>,
 }
 
 impl PublicFiles {
@@ -74,7 +89,7 @@ impl PublicFiles {
                 if entry.file_type()?.is_dir() {
                     folders.push((path, url));
                 } else if path.is_file() {
-                    files.insert(url, Source::Disk(path));
+                    files.insert(url, PublicFile::new(&path, Source::Disk(path.clone())));
                 }
             }
         }
@@ -88,14 +103,8 @@ impl PublicFiles {
             .iter()
             .map(|&(url, bytes, modified)| {
                 let modified = UNIX_EPOCH + std::time::Duration::from_secs(modified);
-                (
-                    url.to_owned(),
-                    Source::Embedded {
-                        url,
-                        bytes,
-                        modified,
-                    },
-                )
+                let source = Source::Embedded { bytes, modified };
+                (url.to_owned(), PublicFile::new(Path::new(url), source))
             })
             .collect();
         PublicFiles { files }
@@ -103,7 +112,7 @@ impl PublicFiles {
 
     /// The file a request path names: percent-decoded (`%2f` is a `/`), its dot segments
     /// resolved as a browser resolves them, then looked up.
-    pub(crate) fn find(&self, path: &str) -> Option<&Source> {
+    pub(crate) fn find(&self, path: &str) -> Option<&PublicFile> {
         if self.files.is_empty() {
             return None;
         }
@@ -236,7 +245,7 @@ fn empty(status: StatusCode) -> Response {
 }
 
 /// Answers a request for `file`.
-pub(crate) async fn serve(source: Source, method: Method, headers: HeaderMap) -> Response {
+pub(crate) async fn serve(file: PublicFile, method: Method, headers: HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut response = empty(StatusCode::METHOD_NOT_ALLOWED);
         response
@@ -244,28 +253,20 @@ pub(crate) async fn serve(source: Source, method: Method, headers: HeaderMap) ->
             .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let (file, file_validators) = match &source {
-        Source::Disk(file) => match tokio::fs::metadata(file).await {
-            Ok(meta) if meta.is_file() => (
-                file.as_path(),
-                Validators::of(meta.len(), meta.modified().unwrap_or(UNIX_EPOCH)),
-            ),
+    let file_validators = match &file.source {
+        Source::Disk(path) => match tokio::fs::metadata(path).await {
+            Ok(meta) if meta.is_file() => {
+                Validators::of(meta.len(), meta.modified().unwrap_or(UNIX_EPOCH))
+            }
             _ => {
-                tracing::warn!(file = %file.display(), "a public file listed at start-up is gone");
+                tracing::warn!(file = %path.display(), "a public file listed at start-up is gone");
                 return empty(StatusCode::NOT_FOUND);
             }
         },
-        Source::Embedded {
-            url,
-            bytes,
-            modified,
-        } => (
-            Path::new(*url),
-            Validators::of(bytes.len() as u64, *modified),
-        ),
+        Source::Embedded { bytes, modified } => Validators::of(bytes.len() as u64, *modified),
     };
     let v = &file_validators;
-    let mut response = respond(v, &headers, file);
+    let mut response = respond(v, &headers, &file.content_type);
     let status = response.status();
     let common = response.headers_mut();
     common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -289,8 +290,8 @@ pub(crate) async fn serve(source: Source, method: Method, headers: HeaderMap) ->
     if method == Method::HEAD {
         return response;
     }
-    let body = match &source {
-        Source::Disk(_) => read(file, start, length).await,
+    let body = match &file.source {
+        Source::Disk(path) => read(path, start, length).await,
         Source::Embedded { bytes, .. } => {
             let start = usize::try_from(start)
                 .unwrap_or(bytes.len())
@@ -307,14 +308,14 @@ pub(crate) async fn serve(source: Source, method: Method, headers: HeaderMap) ->
             response
         }
         Err(err) => {
-            tracing::error!(file = %file.display(), error = %err, "a public file could not be read");
+            tracing::error!(file = ?file.source, error = %err, "a public file could not be read");
             empty(StatusCode::INTERNAL_SERVER_ERROR)
         }
     }
 }
 
 /// The status and the headers that depend on the request's conditions and range.
-fn respond(v: &Validators, headers: &HeaderMap, file: &Path) -> Response {
+fn respond(v: &Validators, headers: &HeaderMap, content_type: &HeaderValue) -> Response {
     let failed_if_match = header(headers, &IF_MATCH).is_some_and(|list| !v.listed_in(list));
     let failed_unmodified = header(headers, &IF_UNMODIFIED_SINCE)
         .and_then(|date| v.modified_after(date))
@@ -350,7 +351,7 @@ fn respond(v: &Validators, headers: &HeaderMap, file: &Path) -> Response {
     };
     response
         .headers_mut()
-        .insert(CONTENT_TYPE, content_type(file));
+        .insert(CONTENT_TYPE, content_type.clone());
     response
 }
 
@@ -413,11 +414,9 @@ mod tests {
     #[test]
     fn paths_are_decoded_and_resolved_inside_the_folder() {
         let mut files = HashMap::new();
-        files.insert("/hello.txt".to_owned(), Source::Disk("p/hello.txt".into()));
-        files.insert(
-            "/sub/nested.txt".to_owned(),
-            Source::Disk("p/sub/nested.txt".into()),
-        );
+        let file = |path: &str| PublicFile::new(Path::new(path), Source::Disk(path.into()));
+        files.insert("/hello.txt".to_owned(), file("p/hello.txt"));
+        files.insert("/sub/nested.txt".to_owned(), file("p/sub/nested.txt"));
         let public = PublicFiles { files };
         assert!(public.find("/hello.txt").is_some());
         assert!(public.find("/sub%2fnested.txt").is_some());

@@ -109,18 +109,7 @@ impl TestServer {
 
     /// `GET path`, or `None` when the connection fails.
     pub async fn try_get(&self, path: &str) -> Option<Reply> {
-        let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-        let req = hyper::Request::get(self.url(path))
-            .body(Full::new(Bytes::new()))
-            .ok()?;
-        let response = client.request(req).await.ok()?;
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.ok()?.to_bytes();
-        Some(Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body,
-        })
+        self.try_send("GET", path, &[], "").await
     }
 
     /// `http://127.0.0.1:<port><path>`.
@@ -193,21 +182,9 @@ async fn request(
     headers: &[(&str, &str)],
     body: String,
 ) -> Reply {
-    let mut builder = hyper::Request::builder().method(method).uri(url);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let req = builder
-        .body(Full::new(Bytes::from(body)))
-        .expect("valid request");
-    let response = client.request(req).await.expect("request sent");
-    let (parts, body) = response.into_parts();
-    let body = body.collect().await.expect("body read").to_bytes();
-    Reply {
-        status: parts.status,
-        headers: parts.headers,
-        body,
-    }
+    try_request(client, url, method, headers, body)
+        .await
+        .unwrap_or_else(|| panic!("{method} {url}: the request failed"))
 }
 
 async fn try_request(
