@@ -46,6 +46,20 @@ pub struct Output {
     pub router: String,
 }
 
+/// What the module tree declares that the router registers.
+#[derive(Default)]
+struct Found {
+    routes: Vec<RouteEntry>,
+    /// The impls of each folder's `Params` struct, for folders with dynamic segments.
+    params_impls: Vec<TokenStream>,
+    /// Each page: its file and its folder's module.
+    pages: Vec<(crate::model::Endpoint, TokenStream)>,
+    /// Each layout's file, and its folder's module.
+    layouts: Vec<(std::path::PathBuf, TokenStream)>,
+    /// Each metadata file, and its own module.
+    metadata: Vec<(crate::model::MetadataRoute, TokenStream)>,
+}
+
 /// One route as the router sees it.
 struct RouteEntry {
     pattern: String,
@@ -53,8 +67,6 @@ struct RouteEntry {
     module: TokenStream,
     methods: Vec<Method>,
     config: crate::parse::SegmentConfig,
-    /// The impls of the route's `Params` struct, when it has dynamic segments.
-    params_impls: Option<TokenStream>,
 }
 
 /// Prints both files from the model (`app_from_src`: the `app/` folder as seen from `src/`).
@@ -66,7 +78,7 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
         middleware: model.middleware.as_ref(),
         embed_public,
     };
-    let mut routes = Vec::new();
+    let mut found = Found::default();
     let base = format!("{}/", input.app_from_src.trim_end_matches('/'));
     let body = folder_items(
         &input.tree.root,
@@ -74,7 +86,7 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
         &mut Vec::new(),
         &base,
         &quote!(self),
-        &mut routes,
+        &mut found,
     );
     let not_found = input.tree.not_found.as_ref().map(|_| {
         let path = format!("{base}not-found.rs");
@@ -114,11 +126,16 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
     Output {
         tree,
         router: render_router(
-            &routes,
-            input.tree.not_found.is_some(),
+            &found.routes,
+            &found.params_impls,
+            not_found_registration(input, &found),
             input.middleware,
             &public_files(input),
-            &metadata_registrations(input.model),
+            &[
+                page_registrations(input.model, &found),
+                metadata_registrations(input.model, &found),
+            ]
+            .concat(),
         ),
     }
 }
@@ -181,10 +198,10 @@ fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
     )
 }
 
-/// The metadata files: the static ones (`icon.png`) with their bytes built in, and those at
-/// the root of `app/` served by their function (their modules are declared first at the
-/// root, so each keeps its own name). Each is a static route, rendered before traffic.
-fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
+/// The metadata files: the static ones (`icon.png`) with their bytes built in, and the
+/// generated ones served by their function. Each is a static route, rendered before traffic,
+/// unless its URL or its function reads the request.
+fn metadata_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
     let statics = model.static_files.iter().map(|file| {
         let rel = display_path(&file.file.rel);
         let content_type = file.content_type;
@@ -194,18 +211,145 @@ fn metadata_registrations(model: &AppModel) -> Vec<TokenStream> {
                 #content_type,
             )
         };
-        static_route(&file.pattern, &rel, handler)
+        static_route(&file.pattern, &rel, handler, None)
     });
-    let generated = model.metadata.iter().filter(|m| m.at_root).map(|meta| {
-        let module = format_ident!("{}", meta.kind.name());
-        let handler = quote!(::arbor::__codegen::metadata(self::#module::#module));
-        static_route(meta.kind.url(), &display_path(&meta.file.rel), handler)
+    let generated = found.metadata.iter().map(|(meta, module)| {
+        let name = format_ident!("{}", meta.kind.name());
+        let exports = meta.exports.clone().unwrap_or_default();
+        let size = if exports.consts.iter().any(|c| c == "SIZE") {
+            quote!(::std::option::Option::Some(#module::SIZE))
+        } else {
+            quote!(::std::option::Option::None)
+        };
+        let mut handler = quote!(::arbor::__codegen::metadata(#module::#name, #size));
+        let mut paths = None;
+        if meta.generates_ids() {
+            let generator = format_ident!("{}", meta.kind.generator().unwrap_or_default());
+            let suffix = meta.id_suffix();
+            handler = quote!(::arbor::__codegen::generated(#handler, #module::#generator, #suffix));
+            let prefix = meta.id_prefix();
+            paths = Some(quote! {
+                ::arbor::__codegen::generated_paths(#prefix, #suffix, #module::#generator)
+            });
+        }
+        let file = display_path(&meta.file.rel);
+        let pattern = meta.pattern();
+        if meta.is_static() {
+            static_route(&pattern, &file, handler, paths)
+        } else {
+            quote! {
+                let app = ::arbor::__codegen::AppBuilder::route(
+                    app,
+                    ::arbor::__codegen::Route::new(#pattern, #file)
+                        .handler(::arbor::routing::Method::Get, #handler),
+                );
+            }
+        }
     });
     statics.chain(generated).collect()
 }
 
+/// The layouts around the file at `rel`, folded into one function, innermost first.
+fn layout_chain(model: &AppModel, found: &Found, rel: &std::path::Path) -> TokenStream {
+    let calls = model.layouts_of(rel).collect::<Vec<_>>().into_iter().rev().map(|layout| {
+        let module = found
+            .layouts
+            .iter()
+            .find(|(file, _)| *file == layout.file.rel)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| quote!(self));
+        let awaits = layout
+            .exports
+            .as_ref()
+            .and_then(|e| e.signature("layout"))
+            .is_some_and(|s| s.is_async)
+            .then(|| quote!(.await));
+        quote!(let children = #module::layout::layout(children) #awaits;)
+    });
+    quote! {
+        ::arbor::__codegen::layouts(|children: ::arbor::page::Markup| -> ::arbor::__codegen::BoxFuture<'static, ::arbor::page::Markup> {
+            ::std::boxed::Box::pin(async move {
+                #(#calls)*
+                children
+            })
+        })
+    }
+}
+
+/// The pages: each a GET route rendering the page inside its layouts, static unless its
+/// function reads the request or its segment config says otherwise.
+fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
+    found
+        .pages
+        .iter()
+        .map(|(page, module)| {
+            let exports = page.exports.clone().unwrap_or_default();
+            let layouts = layout_chain(model, found, &page.file.rel);
+            let file = display_path(&page.file.rel);
+            let pattern = page.pattern();
+            let file_module = quote!(#module::page);
+            let config = if exports.config.any() {
+                Some(config_tokens(&file_module, &exports.config))
+            } else if exports.signature("page").is_some_and(|s| s.reads_request()) {
+                None
+            } else {
+                Some(quote! {
+                    .segment_config(::arbor::__codegen::SegmentConfig {
+                        dynamic: ::arbor::cache::Dynamic::ForceStatic,
+                        revalidate: ::std::option::Option::None,
+                        dynamic_params: true,
+                        generates_params: false,
+                    })
+                })
+            };
+            let static_params = exports
+                .config
+                .generate_static_params
+                .then(|| quote!(.static_params(#file_module::generate_static_params)));
+            quote! {
+                let app = ::arbor::__codegen::AppBuilder::route(
+                    app,
+                    ::arbor::__codegen::Route::new(#pattern, #file)
+                        .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts))
+                        #config #static_params,
+                );
+            }
+        })
+        .collect()
+}
+
+/// `not-found.rs`: its handler, or, when it returns `Markup`, its page inside the root layout.
+fn not_found_registration(input: &Input<'_>, found: &Found) -> Option<TokenStream> {
+    let not_found = input.model.not_found.as_ref()?;
+    let is_page = not_found
+        .exports
+        .as_ref()
+        .and_then(|e| e.signature("not_found"))
+        .is_some_and(|s| s.returns == "Markup");
+    if is_page {
+        let layouts = layout_chain(input.model, found, &not_found.file.rel);
+        Some(quote! {
+            let app = ::arbor::__codegen::AppBuilder::not_found(
+                app,
+                ::arbor::__codegen::not_found_page(self::not_found::not_found, #layouts),
+            );
+        })
+    } else {
+        Some(quote! {
+            let app = ::arbor::__codegen::AppBuilder::not_found(app, self::not_found::not_found);
+        })
+    }
+}
+
 /// A GET route answered by `handler`, rendered before traffic and served from the cache.
-fn static_route(pattern: &str, file: &str, handler: TokenStream) -> TokenStream {
+fn static_route(
+    pattern: &str,
+    file: &str,
+    handler: TokenStream,
+    paths: Option<TokenStream>,
+) -> TokenStream {
+    let generates = paths.is_some();
+    let paths = paths.map(|p| quote!(.static_paths(#p)));
     quote! {
         let app = ::arbor::__codegen::AppBuilder::route(
             app,
@@ -215,8 +359,9 @@ fn static_route(pattern: &str, file: &str, handler: TokenStream) -> TokenStream 
                     dynamic: ::arbor::cache::Dynamic::ForceStatic,
                     revalidate: ::std::option::Option::None,
                     dynamic_params: true,
-                    generates_params: false,
-                }),
+                    generates_params: #generates,
+                })
+                #paths,
         );
     }
 }
@@ -247,7 +392,8 @@ fn public_files(input: &Input<'_>) -> TokenStream {
 
 fn render_router(
     routes: &[RouteEntry],
-    has_not_found: bool,
+    params_impls: &[TokenStream],
+    not_found: Option<TokenStream>,
     middleware: Option<&Middleware>,
     public: &TokenStream,
     metadata: &[TokenStream],
@@ -261,33 +407,10 @@ fn render_router(
             let variant = format_ident!("{m:?}");
             quote!(.handler(::arbor::routing::Method::#variant, #module::route::#name))
         });
-        let config = r.config.any().then(|| {
-            let c = &r.config;
-            let dynamic = if c.dynamic {
-                quote!(#module::route::DYNAMIC)
-            } else {
-                quote!(::arbor::cache::Dynamic::Auto)
-            };
-            let revalidate = if c.revalidate {
-                quote!(::std::option::Option::Some(#module::route::REVALIDATE))
-            } else {
-                quote!(::std::option::Option::None)
-            };
-            let dynamic_params = if c.dynamic_params {
-                quote!(#module::route::DYNAMIC_PARAMS)
-            } else {
-                quote!(true)
-            };
-            let generates = c.generate_static_params;
-            quote! {
-                .segment_config(::arbor::__codegen::SegmentConfig {
-                    dynamic: #dynamic,
-                    revalidate: #revalidate,
-                    dynamic_params: #dynamic_params,
-                    generates_params: #generates,
-                })
-            }
-        });
+        let config = r
+            .config
+            .any()
+            .then(|| config_tokens(&quote!(#module::route), &r.config));
         let static_params = r
             .config
             .generate_static_params
@@ -338,14 +461,8 @@ fn render_router(
         let app = ::arbor::App::new();
         #(let app = #chunk_names(app);)*
     };
-    let not_found = has_not_found.then(|| {
-        quote! {
-            let app = ::arbor::__codegen::AppBuilder::not_found(app, self::not_found::not_found);
-        }
-    });
     let (middleware, uses_config) = middleware.map(render_middleware).unzip();
 
-    let params_impls = routes.iter().filter_map(|r| r.params_impls.as_ref());
     let router = quote! {
         /// The state the app's handlers share, as given to `arbor::app!(state = ...)`.
         pub type State = super::__ArborAppState;
@@ -377,6 +494,34 @@ fn render_router(
     )
 }
 
+/// `.segment_config(...)` from a file's declared segment config (`file`: its module).
+fn config_tokens(file: &TokenStream, c: &crate::parse::SegmentConfig) -> TokenStream {
+    let dynamic = if c.dynamic {
+        quote!(#file::DYNAMIC)
+    } else {
+        quote!(::arbor::cache::Dynamic::Auto)
+    };
+    let revalidate = if c.revalidate {
+        quote!(::std::option::Option::Some(#file::REVALIDATE))
+    } else {
+        quote!(::std::option::Option::None)
+    };
+    let dynamic_params = if c.dynamic_params {
+        quote!(#file::DYNAMIC_PARAMS)
+    } else {
+        quote!(true)
+    };
+    let generates = c.generate_static_params;
+    quote! {
+        .segment_config(::arbor::__codegen::SegmentConfig {
+            dynamic: #dynamic,
+            revalidate: #revalidate,
+            dynamic_params: #dynamic_params,
+            generates_params: #generates,
+        })
+    }
+}
+
 /// How many routes one generated registration function holds.
 const ROUTES_PER_FN: usize = 64;
 
@@ -395,7 +540,7 @@ fn folder_items(
     segments: &mut Vec<Segment>,
     base: &str,
     module: &TokenStream,
-    routes: &mut Vec<RouteEntry>,
+    found: &mut Found,
 ) -> TokenStream {
     if let Some(segment) = &folder.segment {
         segments.push(segment.clone());
@@ -403,6 +548,8 @@ fn folder_items(
     let mut items = Vec::new();
     let mut names = Namespace::new([
         "route",
+        "page",
+        "layout",
         "Params",
         "State",
         "router",
@@ -411,11 +558,14 @@ fn folder_items(
         "middleware",
         "proxy",
     ]);
-    if let Some(route) = &folder.route {
-        let exports = input.exports(route).unwrap_or_default();
-        let pattern = pattern(segments);
+    let pattern = pattern(segments);
+    if folder.route.is_some() || folder.page.is_some() || !folder.metadata.is_empty() {
         let (params, params_impls) = params_struct(segments, &pattern, module);
         items.push(params);
+        found.params_impls.extend(params_impls);
+    }
+    if let Some(route) = &folder.route {
+        let exports = input.exports(route).unwrap_or_default();
         let path = format!("{base}route.rs");
         let doc = format!(
             " `{}`: the route handlers for `{pattern}`.",
@@ -427,31 +577,62 @@ fn folder_items(
             #[allow(non_snake_case)]
             pub mod route;
         });
-        routes.push(RouteEntry {
-            pattern,
+        found.routes.push(RouteEntry {
+            pattern: pattern.clone(),
             file: display_path(&route.rel),
             module: module.clone(),
             methods: exports.methods,
             config: exports.config,
-            params_impls,
         });
     }
-    if segments.is_empty() {
-        for meta in input.model.metadata.iter().filter(|m| m.at_root) {
-            let name = meta.kind.name();
-            let ident = names.claim(name);
-            let path = format!("{base}{name}.rs");
-            let doc = format!(
-                " `{}`: answers `{}`.",
-                display_path(&meta.file.rel),
-                meta.kind.url()
-            );
-            items.push(quote! {
-                #[doc = #doc]
-                #[path = #path]
-                pub mod #ident;
-            });
+    if let Some(page) = &folder.page {
+        let path = format!("{base}page.rs");
+        let doc = format!(" `{}`: the page at `{pattern}`.", display_path(&page.rel));
+        items.push(quote! {
+            #[doc = #doc]
+            #[path = #path]
+            pub mod page;
+        });
+        if let Some(endpoint) = input
+            .model
+            .pages()
+            .find(|e| e.file.rel == page.rel)
+        {
+            found.pages.push((endpoint.clone(), module.clone()));
         }
+    }
+    if let Some(layout) = &folder.layout {
+        let path = format!("{base}layout.rs");
+        let doc = format!(
+            " `{}`: wraps the pages at and below `{pattern}`.",
+            display_path(&layout.rel)
+        );
+        items.push(quote! {
+            #[doc = #doc]
+            #[path = #path]
+            pub mod layout;
+        });
+        found.layouts.push((layout.rel.clone(), module.clone()));
+    }
+    for meta in input
+        .model
+        .metadata
+        .iter()
+        .filter(|m| folder.metadata.iter().any(|f| f.rel == m.file.rel))
+    {
+        let ident = names.claim(meta.kind.name());
+        let path = format!("{base}{}", meta.kind.file_name());
+        let doc = format!(
+            " `{}`: answers `{}`.",
+            display_path(&meta.file.rel),
+            meta.pattern()
+        );
+        items.push(quote! {
+            #[doc = #doc]
+            #[path = #path]
+            pub mod #ident;
+        });
+        found.metadata.push((meta.clone(), quote!(#module::#ident)));
     }
     for dir in &folder.private {
         let ident = names.claim(&dir.name);
@@ -460,7 +641,7 @@ fn folder_items(
     for child in &folder.children {
         let ident = names.claim(&child.name);
         let child_module = quote!(#module::#ident);
-        let inner = folder_items(child, input, segments, "", &child_module, routes);
+        let inner = folder_items(child, input, segments, "", &child_module, found);
         if !inner.is_empty() {
             let doc = format!(" The folder `{}`.", child.name);
             let path = format!("{base}{}", child.name);

@@ -48,6 +48,8 @@ pub struct AppModel {
     /// The static metadata files (`favicon.ico`, `icon.png`, `opengraph-image.png`,
     /// `robots.txt`...), served as they are at their own names.
     pub static_files: Vec<StaticFile>,
+    /// The layouts, outermost (`app/layout.rs`) first.
+    pub layouts: Vec<Layout>,
 }
 
 /// A static metadata file: served as it is, at the URL of its folder and its name.
@@ -272,54 +274,193 @@ pub struct MetadataRoute {
     pub kind: MetadataKind,
     /// The file.
     pub file: SourceFile,
-    /// Whether it sits at the root of `app/`, where it belongs.
+    /// Whether it sits at the root of `app/`.
     pub at_root: bool,
+    /// Its folder's segments from `app/` down, groups included.
+    pub segments: Vec<Segment>,
     /// What it exports; `None` when it does not parse.
     pub exports: Option<RouteExports>,
 }
+
+impl MetadataRoute {
+    /// The URL pattern of its folder (`/posts/[slug]`, `""` at the root).
+    pub fn folder_pattern(&self) -> String {
+        let parts: Vec<String> = self.segments.iter().filter_map(Segment::pattern).collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("/{}", parts.join("/"))
+        }
+    }
+
+    /// Whether it exports `generate_sitemaps` / `generate_image_metadata`: then it answers one
+    /// URL per id it generates (`/products/sitemap/0.xml`, `/gallery/icon/small`).
+    pub fn generates_ids(&self) -> bool {
+        self.kind.generator().is_some_and(|name| {
+            self.exports
+                .as_ref()
+                .is_some_and(|e| e.functions.iter().any(|f| f == name))
+        })
+    }
+
+    /// The URL pattern it answers (`/blog/opengraph-image`; `/products/sitemap/[__metadata_id__]`
+    /// when it generates ids, the id of a sitemap followed by `.xml`).
+    pub fn pattern(&self) -> String {
+        let folder = self.folder_pattern();
+        let file = self.kind.file_url();
+        if self.generates_ids() {
+            format!("{}[{METADATA_ID}]", self.id_prefix())
+        } else {
+            format!("{folder}/{file}")
+        }
+    }
+
+    /// What comes before a generated id in its URL (`/products/sitemap/`).
+    pub fn id_prefix(&self) -> String {
+        let stem = self.kind.file_url().trim_end_matches(".xml");
+        format!("{}/{stem}/", self.folder_pattern())
+    }
+
+    /// What follows a generated id in its URL (`.xml` for a sitemap).
+    pub fn id_suffix(&self) -> &'static str {
+        if self.kind == MetadataKind::Sitemap {
+            ".xml"
+        } else {
+            ""
+        }
+    }
+
+    /// Whether its URL has a dynamic segment (its folder's, or the generated id).
+    pub fn is_dynamic(&self) -> bool {
+        self.segments.iter().any(|s| s.param().is_some())
+    }
+
+    /// Whether it is answered from the cache, rendered once: unless it has dynamic segments,
+    /// reads the request, or sets `DYNAMIC` / `REVALIDATE`.
+    pub fn is_static(&self) -> bool {
+        let Some(exports) = &self.exports else {
+            return true;
+        };
+        let reads = exports
+            .signature(self.kind.name())
+            .is_some_and(|s| s.reads_request());
+        !self.is_dynamic() && !reads && !exports.config.dynamic && !exports.config.revalidate
+    }
+}
+
+/// The name of the parameter that carries a generated id (`generate_sitemaps`).
+pub const METADATA_ID: &str = "__metadata_id__";
 
 /// The kinds of metadata file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetadataKind {
     /// `robots.rs`: `/robots.txt`.
     Robots,
-    /// `sitemap.rs`: `/sitemap.xml`.
+    /// `sitemap.rs`: `sitemap.xml` at its folder.
     Sitemap,
     /// `manifest.rs`: `/manifest.webmanifest`.
     Manifest,
+    /// `icon.rs`: `icon` at its folder, an image.
+    Icon,
+    /// `apple-icon.rs`: `apple-icon` at its folder.
+    AppleIcon,
+    /// `opengraph-image.rs`: `opengraph-image` at its folder.
+    OpenGraphImage,
+    /// `twitter-image.rs`: `twitter-image` at its folder.
+    TwitterImage,
 }
 
 impl MetadataKind {
+    /// Every kind.
+    pub const ALL: [MetadataKind; 7] = [
+        MetadataKind::Robots,
+        MetadataKind::Sitemap,
+        MetadataKind::Manifest,
+        MetadataKind::Icon,
+        MetadataKind::AppleIcon,
+        MetadataKind::OpenGraphImage,
+        MetadataKind::TwitterImage,
+    ];
+
     /// The kind of a file name (`robots.rs`).
     fn of(name: &str) -> Option<MetadataKind> {
-        match name {
-            "robots.rs" => Some(MetadataKind::Robots),
-            "sitemap.rs" => Some(MetadataKind::Sitemap),
-            "manifest.rs" => Some(MetadataKind::Manifest),
-            _ => None,
+        MetadataKind::ALL.into_iter().find(|k| k.file_name() == name)
+    }
+
+    /// Its file's name (`opengraph-image.rs`).
+    pub fn file_name(self) -> &'static str {
+        match self {
+            MetadataKind::Robots => "robots.rs",
+            MetadataKind::Sitemap => "sitemap.rs",
+            MetadataKind::Manifest => "manifest.rs",
+            MetadataKind::Icon => "icon.rs",
+            MetadataKind::AppleIcon => "apple-icon.rs",
+            MetadataKind::OpenGraphImage => "opengraph-image.rs",
+            MetadataKind::TwitterImage => "twitter-image.rs",
+        }
+    }
+
+    /// The last part of the URL it answers (`robots.txt`, `opengraph-image`).
+    pub fn file_url(self) -> &'static str {
+        match self {
+            MetadataKind::Robots => "robots.txt",
+            MetadataKind::Sitemap => "sitemap.xml",
+            MetadataKind::Manifest => "manifest.webmanifest",
+            MetadataKind::Icon => "icon",
+            MetadataKind::AppleIcon => "apple-icon",
+            MetadataKind::OpenGraphImage => "opengraph-image",
+            MetadataKind::TwitterImage => "twitter-image",
         }
     }
 
     /// The URL it answers at the root.
-    pub fn url(self) -> &'static str {
-        match self {
-            MetadataKind::Robots => "/robots.txt",
-            MetadataKind::Sitemap => "/sitemap.xml",
-            MetadataKind::Manifest => "/manifest.webmanifest",
-        }
+    pub fn url(self) -> String {
+        format!("/{}", self.file_url())
     }
 
-    /// The module, and the function it exports (`robots`).
+    /// The module, and the function it exports (`opengraph_image`).
     pub fn name(self) -> &'static str {
         match self {
             MetadataKind::Robots => "robots",
             MetadataKind::Sitemap => "sitemap",
             MetadataKind::Manifest => "manifest",
+            MetadataKind::Icon => "icon",
+            MetadataKind::AppleIcon => "apple_icon",
+            MetadataKind::OpenGraphImage => "opengraph_image",
+            MetadataKind::TwitterImage => "twitter_image",
+        }
+    }
+
+    /// Whether it is an image, rendered by `arbor::image`.
+    pub fn is_image(self) -> bool {
+        matches!(
+            self,
+            MetadataKind::Icon
+                | MetadataKind::AppleIcon
+                | MetadataKind::OpenGraphImage
+                | MetadataKind::TwitterImage
+        )
+    }
+
+    /// Whether a site has one, at the root of `app/`.
+    pub fn root_only(self) -> bool {
+        matches!(self, MetadataKind::Robots | MetadataKind::Manifest)
+    }
+
+    /// The function that lists the ids it is served under, if it can have any.
+    pub fn generator(self) -> Option<&'static str> {
+        match self {
+            MetadataKind::Sitemap => Some("generate_sitemaps"),
+            MetadataKind::Robots | MetadataKind::Manifest => None,
+            _ => Some("generate_image_metadata"),
         }
     }
 }
 
-fn metadata_routes(folder: &Folder, at_root: bool, out: &mut Vec<MetadataRoute>) {
+fn metadata_routes(folder: &Folder, segments: &mut Vec<Segment>, out: &mut Vec<MetadataRoute>) {
+    if let Some(segment) = &folder.segment {
+        segments.push(segment.clone());
+    }
     for file in &folder.metadata {
         let name = file
             .rel
@@ -330,13 +471,45 @@ fn metadata_routes(folder: &Folder, at_root: bool, out: &mut Vec<MetadataRoute>)
             out.push(MetadataRoute {
                 kind,
                 file: file.clone(),
-                at_root,
+                at_root: segments.is_empty(),
+                segments: segments.clone(),
                 exports: None,
             });
         }
     }
     for child in &folder.children {
-        metadata_routes(child, false, out);
+        metadata_routes(child, segments, out);
+    }
+    if folder.segment.is_some() {
+        segments.pop();
+    }
+}
+
+/// A `layout.rs`: it wraps the pages of its folder and of every folder below.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The file.
+    pub file: SourceFile,
+    /// What it exports; `None` when it does not parse.
+    pub exports: Option<RouteExports>,
+}
+
+impl Layout {
+    /// Whether it wraps what is in `folder` (a path relative to the crate root).
+    pub fn wraps(&self, folder: &Path) -> bool {
+        self.file.rel.parent().is_some_and(|own| folder.starts_with(own))
+    }
+}
+
+fn layouts(folder: &Folder, out: &mut Vec<Layout>) {
+    if let Some(file) = &folder.layout {
+        out.push(Layout {
+            file: file.clone(),
+            exports: None,
+        });
+    }
+    for child in &folder.children {
+        layouts(child, out);
     }
 }
 
@@ -344,6 +517,24 @@ impl AppModel {
     /// The route files (`route.rs`), in folder order.
     pub fn routes(&self) -> impl Iterator<Item = &Endpoint> {
         self.endpoints.iter().filter(|e| e.kind == Kind::Route)
+    }
+
+    /// The pages (`page.rs`), in folder order.
+    pub fn pages(&self) -> impl Iterator<Item = &Endpoint> {
+        self.endpoints.iter().filter(|e| e.kind == Kind::Page)
+    }
+
+    /// The layouts that wrap the page, or the file, at `rel`: outermost first.
+    pub fn layouts_of<'a>(&'a self, rel: &'a Path) -> impl Iterator<Item = &'a Layout> + 'a {
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        self.layouts.iter().filter(move |l| l.wraps(folder))
+    }
+
+    /// The root layout, `app/layout.rs`.
+    pub fn root_layout(&self) -> Option<&Layout> {
+        self.layouts
+            .iter()
+            .find(|l| l.file.rel.parent() == Some(self.app_dir.as_path()))
     }
 
     /// What the route file at `rel` (relative to the crate root) exports.
@@ -382,8 +573,8 @@ pub struct Endpoint {
     pub file: SourceFile,
     /// Every folder's segment from `app/` down, groups included.
     pub segments: Vec<Segment>,
-    /// What a route file exports; `None` for a page, or a file that does not parse (the
-    /// compiler then reports it).
+    /// What the file exports; `None` for a file that does not parse (the compiler then
+    /// reports it).
     pub exports: Option<RouteExports>,
 }
 
@@ -452,8 +643,13 @@ pub(crate) fn read(
     let tree = scan::scan(crate_root, app_rel, &mut diagnostics)
         .map_err(|e| Error::Io(app_abs.clone(), e))?;
     let mut endpoints = endpoints(&tree);
-    for endpoint in endpoints.iter_mut().filter(|e| e.kind == Kind::Route) {
+    for endpoint in &mut endpoints {
         endpoint.exports = parse_file(&endpoint.file)?;
+    }
+    let mut all_layouts = Vec::new();
+    layouts(&tree.root, &mut all_layouts);
+    for layout in &mut all_layouts {
+        layout.exports = parse_file(&layout.file)?;
     }
     let not_found = match &tree.not_found {
         Some(file) => Some(NotFound {
@@ -495,7 +691,7 @@ pub(crate) fn read(
     let mut static_metadata = Vec::new();
     static_files(&tree.root, "", &mut static_metadata);
     let mut metadata = Vec::new();
-    metadata_routes(&tree.root, true, &mut metadata);
+    metadata_routes(&tree.root, &mut Vec::new(), &mut metadata);
     for meta in &mut metadata {
         meta.exports = parse_file(&meta.file)?;
     }
@@ -508,6 +704,7 @@ pub(crate) fn read(
         public_files,
         metadata,
         static_files: static_metadata,
+        layouts: all_layouts,
         app_dir: app_rel.to_path_buf(),
         tree,
         endpoints,

@@ -101,6 +101,88 @@ pub struct RouteExports {
     /// Exported methods with more than one argument that reads the request body, and those
     /// arguments as written (`Request`, `Json<Input>`).
     pub body_read_twice: Vec<(Method, Vec<String>)>,
+    /// The public constants declared in the file (`SIZE`, `ALT`).
+    pub consts: Vec<String>,
+    /// The public functions declared in the file (not re-exported), with their signatures.
+    pub signatures: Vec<Signature>,
+}
+
+/// What the generated code needs to know of a public function: how to call it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Its name.
+    pub name: String,
+    /// Whether it is `async`.
+    pub is_async: bool,
+    /// Its arguments' types, as written (`RouteContext<Params>`).
+    pub args: Vec<String>,
+    /// The last path segment of its return type (`Markup` for `Result<Markup>` too), empty
+    /// when it returns `()`.
+    pub returns: String,
+}
+
+impl Signature {
+    /// Whether one of its arguments reads the request: anything but the route context (the
+    /// params) and the app state.
+    pub fn reads_request(&self) -> bool {
+        self.args.iter().any(|ty| {
+            let head = ty.split('<').next().unwrap_or_default();
+            let last = head.rsplit("::").next().unwrap_or_default().trim();
+            !matches!(last, "RouteContext" | "State" | "MetadataId")
+        })
+    }
+}
+
+impl RouteExports {
+    /// The signature of the public function `name`, if the file declares one.
+    pub fn signature(&self, name: &str) -> Option<&Signature> {
+        self.signatures.iter().find(|s| s.name == name)
+    }
+}
+
+fn signature(sig: &syn::Signature) -> Signature {
+    use quote::ToTokens;
+    let args = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(arg) => Some(
+                compact(&arg.ty.to_token_stream().to_string())
+                    .replace(" < ", "<")
+                    .replace(" >", ">"),
+            ),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let returns = match &sig.output {
+        syn::ReturnType::Default => String::new(),
+        syn::ReturnType::Type(_, ty) => returned(ty),
+    };
+    Signature {
+        name: sig.ident.to_string(),
+        is_async: sig.asyncness.is_some(),
+        args,
+        returns,
+    }
+}
+
+/// `Markup` for `Markup`, `maud::Markup`, `Result<Markup>` and `Result<Markup, Error>`.
+fn returned(ty: &syn::Type) -> String {
+    let syn::Type::Path(path) = ty else {
+        return String::new();
+    };
+    let Some(last) = path.path.segments.last() else {
+        return String::new();
+    };
+    let name = last.ident.to_string();
+    if name == "Result" {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                return returned(inner);
+            }
+        }
+    }
+    name
 }
 
 /// Reads the exports of a route file. `None` when the file does not parse: the compiler
@@ -113,6 +195,9 @@ pub fn exports(source: &str) -> Option<RouteExports> {
             Item::Fn(f) => {
                 let name = f.sig.ident.to_string();
                 record(&mut out, &name, &f.vis);
+                if is_reachable(&f.vis) {
+                    out.signatures.push(signature(&f.sig));
+                }
                 if let Some(method) = Method::from_name(&name) {
                     let readers = body_readers(&f.sig);
                     if readers.len() > 1 {
@@ -120,7 +205,10 @@ pub fn exports(source: &str) -> Option<RouteExports> {
                     }
                 }
             }
-            Item::Const(c) if is_reachable(&c.vis) => read_config(&mut out.config, c),
+            Item::Const(c) if is_reachable(&c.vis) => {
+                read_config(&mut out.config, c);
+                out.consts.push(c.ident.to_string());
+            }
             Item::Use(u) => {
                 let mut names = Vec::new();
                 exported_names(&u.tree, &mut names);

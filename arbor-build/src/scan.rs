@@ -11,9 +11,19 @@ use crate::segment::Segment;
 pub const ROUTE_FILE: &str = "route.rs";
 /// The file that makes a folder a page (not served yet, but it conflicts with a route).
 pub const PAGE_FILE: &str = "page.rs";
+/// The file that wraps the pages of its folder and below.
+pub const LAYOUT_FILE: &str = "layout.rs";
 /// The metadata files a folder may hold: special route handlers (`app/robots.rs` answers
-/// `/robots.txt`).
-pub const METADATA_FILES: [&str; 3] = ["robots.rs", "sitemap.rs", "manifest.rs"];
+/// `/robots.txt`, `app/blog/opengraph-image.rs` answers `/blog/opengraph-image`).
+pub const METADATA_FILES: [&str; 7] = [
+    "robots.rs",
+    "sitemap.rs",
+    "manifest.rs",
+    "icon.rs",
+    "apple-icon.rs",
+    "opengraph-image.rs",
+    "twitter-image.rs",
+];
 /// The root file that answers URLs no route matches.
 pub const NOT_FOUND_FILE: &str = "not-found.rs";
 
@@ -46,6 +56,8 @@ pub struct Folder {
     pub route: Option<SourceFile>,
     /// `page.rs`, if present.
     pub page: Option<SourceFile>,
+    /// `layout.rs`, if present.
+    pub layout: Option<SourceFile>,
     /// Metadata files (`robots.rs`, `sitemap.rs`, `manifest.rs`) in this folder.
     pub metadata: Vec<SourceFile>,
     /// Other files that are not Rust (`icon.png`, `favicon.ico`...), sorted by name: the
@@ -118,6 +130,7 @@ fn scan_folder(
         segment,
         route: file_if_exists(abs, rel, ROUTE_FILE),
         page: file_if_exists(abs, rel, PAGE_FILE),
+        layout: file_if_exists(abs, rel, LAYOUT_FILE),
         metadata: METADATA_FILES
             .iter()
             .filter_map(|name| file_if_exists(abs, rel, name))

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{display_path, Diagnostic};
-use crate::model::{AppModel, Endpoint, Kind};
+use crate::model::{AppModel, Endpoint, Kind, MetadataKind, MetadataRoute};
 use crate::parse::RouteExports;
 use crate::scan::SourceFile;
 use crate::segment::{rust_name, Segment};
@@ -24,60 +24,15 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
             (Kind::Route, Some(exports)) => {
                 out.extend(route_file(&endpoint.file, &endpoint.pattern(), exports));
             }
-            (Kind::Route, None) => {}
-            (Kind::Page, _) => out.push(Diagnostic::warning(format!(
-                "{} is not served: arbor serves route handlers (route.rs) only",
-                display_path(&endpoint.file.rel)
-            ))),
+            (Kind::Page, Some(exports)) => {
+                out.extend(page_file(&endpoint.file, exports));
+            }
+            (_, None) => {}
         }
     }
+    check_layouts(model, &mut out);
     for meta in &model.metadata {
-        let path = display_path(&meta.file.rel);
-        let name = meta.kind.name();
-        if !meta.at_root {
-            let rule = match meta.kind {
-                crate::model::MetadataKind::Sitemap => {
-                    "arbor serves one sitemap, at the root of app/, for now"
-                }
-                _ => "a site has one robots.txt and one web app manifest, at the root of app/",
-            };
-            out.push(
-                Diagnostic::error(format!("{path} is not at the root of app/"))
-                    .file(&meta.file.rel)
-                    .rule(rule)
-                    .help(format!("move it to app/{name}.rs")),
-            );
-        } else if meta
-            .exports
-            .as_ref()
-            .is_some_and(|e| !e.functions.iter().any(|f| f == name))
-        {
-            let returns = match meta.kind {
-                crate::model::MetadataKind::Robots => "arbor::metadata::Robots",
-                crate::model::MetadataKind::Sitemap => "arbor::metadata::Sitemap",
-                crate::model::MetadataKind::Manifest => "arbor::metadata::Manifest",
-            };
-            out.push(
-                Diagnostic::error(format!("{path} does not export `{name}`"))
-                    .file(&meta.file.rel)
-                    .rule(format!(
-                        "`{}` is answered by the file's `pub async fn {name}`",
-                        meta.kind.url()
-                    ))
-                    .help(format!("add `pub async fn {name}() -> {returns}`")),
-            );
-        } else if let Some(route) = model.routes().find(|r| r.pattern() == meta.kind.url()) {
-            out.push(
-                Diagnostic::error(format!("two files answer `{}`", meta.kind.url()))
-                    .file(&meta.file.rel)
-                    .file(&route.file.rel)
-                    .rule(format!(
-                        "app/{name}.rs answers `{}` itself",
-                        meta.kind.url()
-                    ))
-                    .help("remove the route, or the metadata file"),
-            );
-        }
+        out.extend(metadata_file(model, meta));
     }
     for file in &model.static_files {
         let path = display_path(&file.file.rel);
@@ -89,9 +44,11 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
                     .help(help.clone()),
             );
         } else if let Some(meta) = model.metadata.iter().find(|m| {
-            // `robots.txt` beside `robots.rs`, `manifest.json` beside `manifest.rs`...
-            let stem = file.pattern.trim_start_matches('/').split('.').next();
-            m.at_root && file.pattern.matches('/').count() == 1 && stem == Some(m.kind.name())
+            // `robots.txt` beside `robots.rs`, `icon.png` beside `icon.rs`...
+            let (folder, name) = file.pattern.rsplit_once('/').unwrap_or_default();
+            let stem = name.split('.').next().unwrap_or_default();
+            let own = m.kind.file_url().split('.').next().unwrap_or_default();
+            folder == m.folder_pattern() && stem == own
         }) {
             out.push(
                 Diagnostic::error(format!("two files answer `{}`", file.pattern))
@@ -114,6 +71,99 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
         out.extend(not_found_file(&not_found.file, not_found.exports.as_ref()));
     }
     out
+}
+
+/// A metadata file's rules: where it may be, the function it exports, and its URL free.
+fn metadata_file(model: &AppModel, meta: &MetadataRoute) -> Option<Diagnostic> {
+    let path = display_path(&meta.file.rel);
+    let name = meta.kind.name();
+    let file = meta.kind.file_name();
+    if meta.kind.root_only() && !meta.at_root {
+        return Some(
+            Diagnostic::error(format!("{path} is not at the root of app/"))
+                .file(&meta.file.rel)
+                .rule("a site has one robots.txt and one web app manifest, at the root of app/")
+                .help(format!("move it to app/{file}")),
+        );
+    }
+    let exports = meta.exports.as_ref()?;
+    if !exports.functions.iter().any(|f| f == name) {
+        let returns = match meta.kind {
+            MetadataKind::Robots => "arbor::metadata::Robots",
+            MetadataKind::Sitemap => "arbor::metadata::Sitemap",
+            MetadataKind::Manifest => "arbor::metadata::Manifest",
+            _ => "arbor::image::ImageResponse",
+        };
+        return Some(
+            Diagnostic::error(format!("{path} does not export `{name}`"))
+                .file(&meta.file.rel)
+                .rule(format!(
+                    "`{}` is answered by the file's `pub async fn {name}`",
+                    meta.pattern()
+                ))
+                .help(format!("add `pub async fn {name}() -> {returns}`")),
+        );
+    }
+    let pattern = meta.pattern();
+    let route = model.endpoints.iter().find(|r| r.pattern() == pattern)?;
+    Some(
+        Diagnostic::error(format!("two files answer `{pattern}`"))
+            .file(&meta.file.rel)
+            .file(&route.file.rel)
+            .rule(format!("{path} answers `{pattern}` itself"))
+            .help("remove the route, or the metadata file"),
+    )
+}
+
+/// A page file exports `page`.
+fn page_file(file: &SourceFile, exports: &RouteExports) -> Option<Diagnostic> {
+    if exports.signature("page").is_some() || exports.functions.iter().any(|f| f == "page") {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!("{} does not export `page`", display_path(&file.rel)))
+            .file(&file.rel)
+            .rule("a page.rs answers GET with the HTML of its `pub async fn page`")
+            .help("add `pub async fn page() -> Markup { html! { h1 { \"Hello\" } } }` (with `use arbor::prelude::*;`)"),
+    )
+}
+
+/// Every layout exports `layout`, and a page has a root layout.
+fn check_layouts(model: &AppModel, out: &mut Vec<Diagnostic>) {
+    for layout in &model.layouts {
+        let Some(exports) = &layout.exports else {
+            continue;
+        };
+        if !exports.functions.iter().any(|f| f == "layout") {
+            out.push(
+                Diagnostic::error(format!(
+                    "{} does not export `layout`",
+                    display_path(&layout.file.rel)
+                ))
+                .file(&layout.file.rel)
+                .rule("a layout.rs wraps the pages below it with its `pub fn layout(children: Markup) -> Markup`")
+                .help("add `pub fn layout(children: Markup) -> Markup { html! { main { (children) } } }`"),
+            );
+        }
+    }
+    if model.root_layout().is_some() {
+        return;
+    }
+    if let Some(page) = model.pages().next() {
+        let root = model.app_dir.join("layout.rs");
+        out.push(
+            Diagnostic::error(format!(
+                "{} has no root layout",
+                display_path(&page.file.rel)
+            ))
+            .file(&page.file.rel)
+            .rule("pages render inside the root layout, app/layout.rs, which writes the document (<html>, <head>, <body>)")
+            .help(format!(
+                "create {} with `pub fn layout(children: Markup) -> Markup {{ html! {{ html lang=\"en\" {{ body {{ (children) }} }} }} }}`",
+                display_path(&root)
+            )),
+        );
+    }
 }
 
 /// A route file's own rules: segment config as literals, one body reader per handler, and

@@ -91,6 +91,11 @@ pub(crate) fn static_method_not_allowed() -> Response {
     response
 }
 
+/// The plain 404 of a sub-resource (`Not Found`, as text).
+pub(crate) fn not_found_text() -> Response {
+    text(StatusCode::NOT_FOUND, "Not Found", TEXT_TYPE)
+}
+
 /// The automatic OPTIONS: 204 with `Allow`.
 pub(crate) fn options(allow: &HeaderValue) -> Response {
     let mut response = empty(StatusCode::NO_CONTENT);

@@ -187,7 +187,14 @@ pub(crate) struct Matched {
 impl Matched {
     /// The typed parameters, checked against the route that matched.
     pub(crate) fn to_params<P: FromParams>(&self) -> Result<P, Error> {
-        if !P::PATTERN.is_empty() && P::PATTERN != self.pattern {
+        // A metadata file (`opengraph-image.rs`) takes its folder's `Params`, whose pattern
+        // the route's starts with.
+        let own = self.pattern == P::PATTERN
+            || self
+                .pattern
+                .strip_prefix(P::PATTERN)
+                .is_some_and(|rest| rest.starts_with('/'));
+        if !P::PATTERN.is_empty() && !own {
             return Err(Error::internal_message(format!(
                 "the handler for `{}` asks for the parameters of `{}`; use the `Params` generated beside its own route.rs (`use super::Params;`)",
                 self.pattern,

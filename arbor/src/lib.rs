@@ -81,10 +81,14 @@ mod extract;
 mod flow;
 mod form;
 pub mod handler;
+#[cfg(feature = "image")]
+pub mod image;
 mod headers;
 pub mod layers;
 pub mod metadata;
 pub mod middleware;
+pub mod page;
+pub mod render;
 mod public;
 mod redirect;
 mod request;
@@ -126,8 +130,11 @@ pub mod prelude {
         not_found, permanent_redirect, redirect, Error, Form, Json, Query, RedirectStatus, Request,
         Response, Result, RouteContext,
     };
+    pub use crate::page::{html, Markup};
     pub use axum::extract::State;
     pub use http::StatusCode;
+    #[doc(hidden)]
+    pub use maud;
 }
 
 /// Ends the handler with a 404 and an empty body, like Next.js's `notFound()`:
@@ -203,11 +210,13 @@ pub mod __fuzz {
 pub mod __codegen {
     pub use crate::app::AppBuilder;
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
-    pub use crate::metadata::{handler as metadata, static_file};
+    pub use crate::metadata::{generated, generated_paths, handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::routing::params::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart,
     };
+    pub use crate::page::{layouts, not_found_page, page, Layouts};
     pub use crate::routing::Route;
+    pub use futures_util::future::BoxFuture;
     pub use serde;
 }

@@ -371,7 +371,7 @@ impl MetadataFile for Manifest {
 }
 
 /// A metadata file's answer, with Next's headers.
-fn served(body: Body, content_type: &'static str) -> http::Response<Body> {
+pub(crate) fn served(body: Body, content_type: &'static str) -> http::Response<Body> {
     let mut response = http::Response::new(body);
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -392,24 +392,251 @@ pub fn static_file(
     move || std::future::ready(served(Body::from(bytes), content_type))
 }
 
-/// The route handler of a metadata file's function (`robots`, `sitemap`, `manifest`), as the
+/// What a metadata file's value answers: its bytes with its content type and Next's headers.
+pub trait Answer: Send + 'static {
+    /// The response.
+    fn answer(self) -> futures_util::future::BoxFuture<'static, http::Response<Body>>;
+
+    /// The value at its file's `SIZE`, for an image that does not set its own.
+    fn sized(self, _size: (u32, u32)) -> Self
+    where
+        Self: Sized,
+    {
+        self
+    }
+}
+
+macro_rules! text_answer {
+    ($($ty:ty),*) => {$(
+        impl Answer for $ty {
+            fn answer(self) -> futures_util::future::BoxFuture<'static, http::Response<Body>> {
+                Box::pin(std::future::ready(served(
+                    Body::from(self.to_body()),
+                    <$ty as MetadataFile>::CONTENT_TYPE,
+                )))
+            }
+        }
+    )*};
+}
+
+text_answer!(Robots, Sitemap, Manifest);
+crate::render::outcome!(Robots, Sitemap, Manifest);
+
+/// The id a generated metadata file answers under: one of those its `generate_sitemaps` or
+/// `generate_image_metadata` returned (`0` in `/products/sitemap/0.xml`, `small` in
+/// `/gallery/icon/small`). Take it as an argument of the file's function:
+///
+/// ```ignore
+/// // app/products/sitemap.rs
+/// pub async fn generate_sitemaps() -> Vec<u32> { vec![0, 1] }
+///
+/// pub async fn sitemap(id: MetadataId) -> Sitemap {
+///     Sitemap::new().entry(SitemapEntry::new(format!("https://example.com/products/{id}")))
+/// }
+/// ```
+///
+/// An id the generator did not return is answered 404 before the function runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataId(String);
+
+impl MetadataId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MetadataId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The id in the matched URL: the last parameter, without a sitemap's `.xml`.
+fn matched_id(cx: &crate::handler::Context) -> Option<&str> {
+    let id = cx.matched.as_ref()?.params.last()?;
+    Some(id.strip_suffix(".xml").unwrap_or(id))
+}
+
+impl<S: Send + Sync> crate::handler::Argument<S, crate::handler::ViaArbor> for MetadataId {
+    type Body = crate::handler::Leaves;
+
+    async fn from_request(
+        _parts: &mut http::request::Parts,
+        _body: &mut Option<Body>,
+        cx: &crate::handler::Context,
+        _state: &S,
+    ) -> Result<Self, http::Response<Body>> {
+        matched_id(cx)
+            .map(|id| MetadataId(id.to_owned()))
+            .ok_or_else(|| {
+                axum::response::IntoResponse::into_response(crate::Error::internal_message(
+                    "MetadataId is the argument of a metadata file that exports generate_sitemaps or generate_image_metadata",
+                ))
+            })
+    }
+}
+
+/// What `generate_sitemaps` and `generate_image_metadata` may return a list of: anything
+/// with an id.
+pub trait GeneratedId {
+    /// The id, as it appears in the URL.
+    fn id(&self) -> String;
+}
+
+macro_rules! display_id {
+    ($($ty:ty),*) => {$(
+        impl GeneratedId for $ty {
+            fn id(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+display_id!(String, &'static str, u8, u16, u32, u64, usize, i32, i64);
+
+/// A metadata file's function and the answer it gives, as the generated router registers it.
+#[doc(hidden)]
+pub struct Rendered<F, T, O> {
+    file_fn: F,
+    size: Option<(u32, u32)>,
+    _args: std::marker::PhantomData<fn() -> (T, O)>,
+}
+
+impl<F: Clone, T, O> Clone for Rendered<F, T, O> {
+    fn clone(&self) -> Self {
+        Rendered {
+            file_fn: self.file_fn.clone(),
+            size: self.size,
+            _args: std::marker::PhantomData,
+        }
+    }
+}
+
+/// The marker of [`Rendered`]'s handler impl.
+#[doc(hidden)]
+pub struct RenderedArgs<T, O>(std::marker::PhantomData<fn() -> (T, O)>);
+
+/// The route handler of a metadata file's function (`robots`, `sitemap`, `icon`...), as the
 /// generated router registers it.
 #[doc(hidden)]
-pub fn handler<F, Fut, M>(
-    file_fn: F,
-) -> impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = http::Response<Body>> + Send>>
-       + Clone
-       + Send
-       + Sync
-       + 'static
+pub fn handler<F, T, O>(file_fn: F, size: Option<(u32, u32)>) -> Rendered<F, T, O> {
+    Rendered {
+        file_fn,
+        size,
+        _args: std::marker::PhantomData,
+    }
+}
+
+impl<F, T, O, S> crate::handler::Handler<RenderedArgs<T, O>, S> for Rendered<F, T, O>
 where
-    F: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = M> + Send + 'static,
-    M: MetadataFile,
+    F: crate::render::Render<T, S, O>,
+    T: 'static,
+    O: Answer,
+    S: Send + Sync + 'static,
+{
+    fn call(
+        self,
+        req: http::Request<Body>,
+        cx: crate::handler::Context,
+        state: S,
+    ) -> futures_util::future::BoxFuture<'static, http::Response<Body>> {
+        Box::pin(async move {
+            let (value, mut cx) = self.file_fn.render(req, cx, state).await;
+            let mut response = match value {
+                Ok(value) => match self.size {
+                    Some(size) => value.sized(size).answer().await,
+                    None => value.answer().await,
+                },
+                Err(answer) => answer,
+            };
+            cx.finish(response.headers_mut());
+            response
+        })
+    }
+}
+
+/// A generated file's handler, answering only the ids its generator returns: any other is
+/// 404, as Next.js answers it.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Generated<H, G> {
+    handler: H,
+    generate: G,
+    suffix: &'static str,
+}
+
+/// The marker of [`Generated`]'s handler impl.
+#[doc(hidden)]
+pub struct GeneratedArgs<T>(std::marker::PhantomData<fn() -> T>);
+
+/// `handler`, for the ids `generate` returns only, each followed by `suffix` in the URL
+/// (`.xml` for a sitemap).
+#[doc(hidden)]
+pub fn generated<H, G>(handler: H, generate: G, suffix: &'static str) -> Generated<H, G> {
+    Generated {
+        handler,
+        generate,
+        suffix,
+    }
+}
+
+impl<H, T, S, G, Fut, I> crate::handler::Handler<GeneratedArgs<T>, S> for Generated<H, G>
+where
+    H: crate::handler::Handler<T, S>,
+    G: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Vec<I>> + Send + 'static,
+    I: GeneratedId + Send,
+    T: 'static,
+    S: Send + Sync + 'static,
+{
+    fn call(
+        self,
+        req: http::Request<Body>,
+        cx: crate::handler::Context,
+        state: S,
+    ) -> futures_util::future::BoxFuture<'static, http::Response<Body>> {
+        let id = cx
+            .matched
+            .as_ref()
+            .and_then(|m| m.params.last())
+            .and_then(|raw| raw.strip_suffix(self.suffix))
+            .map(str::to_owned);
+        Box::pin(async move {
+            let known = match id {
+                Some(id) => (self.generate)().await.iter().any(|i| i.id() == id),
+                None => false,
+            };
+            if !known {
+                return crate::answers::not_found_text();
+            }
+            self.handler.call(req, cx, state).await
+        })
+    }
+}
+
+/// The paths of a generated file's ids (`{prefix}{id}{suffix}`), rendered before traffic.
+#[doc(hidden)]
+pub fn generated_paths<G, Fut, I>(
+    prefix: &'static str,
+    suffix: &'static str,
+    generate: G,
+) -> impl Fn() -> futures_util::future::BoxFuture<'static, Vec<String>> + Send + Sync + 'static
+where
+    G: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Vec<I>> + Send + 'static,
+    I: GeneratedId,
 {
     move || {
-        let future = file_fn();
-        Box::pin(async move { served(Body::from(future.await.to_body()), M::CONTENT_TYPE) })
+        let future = generate();
+        Box::pin(async move {
+            future
+                .await
+                .iter()
+                .map(|i| format!("{prefix}{}{suffix}", i.id()))
+                .collect()
+        })
     }
 }
 

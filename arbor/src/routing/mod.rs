@@ -168,6 +168,15 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
         self
     }
 
+    /// The paths rendered before traffic, listed by `paths` (a generated metadata file's ids).
+    pub fn static_paths<F>(mut self, paths: F) -> Self
+    where
+        F: Fn() -> BoxFuture<'static, Vec<String>> + Send + Sync + 'static,
+    {
+        self.static_paths = Some(Arc::new(paths));
+        self
+    }
+
     /// Answers `method` with `handler`, such as
     /// `async fn(Request, RouteContext<Params>) -> Result<Response>`.
     pub fn handler<H, T>(mut self, method: Method, handler: H) -> Self

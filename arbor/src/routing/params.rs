@@ -50,6 +50,14 @@ impl Params {
         Ok(Params { values })
     }
 
+    /// The last value, when it is one segment.
+    pub(crate) fn last(&self) -> Option<&str> {
+        match self.values.last() {
+            Some(Value::One(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The `[param]` at `index`.
     pub fn one(&self, index: usize) -> String {
         match self.values.get(index) {
