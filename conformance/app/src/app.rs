@@ -5,6 +5,15 @@ include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 /// `proxy.rs`: runs before the routes, for the requests its matcher selects.
 #[path = "../proxy.rs"]
 pub mod proxy;
+/// `/` has no dynamic segment, so its parameters are empty.
+#[allow(dead_code)]
+pub type Params = ::arbor::routing::NoParams;
+/// `app/page.rs`: the page at `/`.
+#[path = "../app/page.rs"]
+pub mod page;
+/// `app/layout.rs`: wraps the pages at and below `/`.
+#[path = "../app/layout.rs"]
+pub mod layout;
 /// `app/robots.rs`: answers `/robots.txt`.
 #[path = "../app/robots.rs"]
 pub mod robots;
@@ -14,6 +23,9 @@ pub mod sitemap;
 /// `app/manifest.rs`: answers `/manifest.webmanifest`.
 #[path = "../app/manifest.rs"]
 pub mod manifest;
+/// `app/icon.rs`: answers `/icon`.
+#[path = "../app/icon.rs"]
+pub mod icon;
 /// The private folder `_private` (never routed).
 #[path = "../app/_private"]
 pub mod _private {
@@ -318,6 +330,12 @@ pub mod only_get {
 /// The folder `profile`.
 #[path = "../app/profile"]
 pub mod profile {
+    /// `/profile` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/profile/page.rs`: the page at `/profile`.
+    #[path = "page.rs"]
+    pub mod page;
     /// The folder `api`.
     #[path = "api"]
     pub mod api {
