@@ -251,21 +251,26 @@ fn metadata_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
 
 /// The layouts around the file at `rel`, folded into one function, innermost first.
 fn layout_chain(model: &AppModel, found: &Found, rel: &std::path::Path) -> TokenStream {
-    let calls = model.layouts_of(rel).collect::<Vec<_>>().into_iter().rev().map(|layout| {
-        let module = found
-            .layouts
-            .iter()
-            .find(|(file, _)| *file == layout.file.rel)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| quote!(self));
-        let awaits = layout
-            .exports
-            .as_ref()
-            .and_then(|e| e.signature("layout"))
-            .is_some_and(|s| s.is_async)
-            .then(|| quote!(.await));
-        quote!(let children = #module::layout::layout(children) #awaits;)
-    });
+    let calls = model
+        .layouts_of(rel)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|layout| {
+            let module = found
+                .layouts
+                .iter()
+                .find(|(file, _)| *file == layout.file.rel)
+                .map(|(_, m)| m.clone())
+                .unwrap_or_else(|| quote!(self));
+            let awaits = layout
+                .exports
+                .as_ref()
+                .and_then(|e| e.signature("layout"))
+                .is_some_and(|s| s.is_async)
+                .then(|| quote!(.await));
+            quote!(let children = #module::layout::layout(children) #awaits;)
+        });
     quote! {
         ::arbor::__codegen::layouts(|children: ::arbor::page::Markup| -> ::arbor::__codegen::BoxFuture<'static, ::arbor::page::Markup> {
             ::std::boxed::Box::pin(async move {
@@ -593,11 +598,7 @@ fn folder_items(
             #[path = #path]
             pub mod page;
         });
-        if let Some(endpoint) = input
-            .model
-            .pages()
-            .find(|e| e.file.rel == page.rel)
-        {
+        if let Some(endpoint) = input.model.pages().find(|e| e.file.rel == page.rel) {
             found.pages.push((endpoint.clone(), module.clone()));
         }
     }

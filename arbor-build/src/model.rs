@@ -384,7 +384,9 @@ impl MetadataKind {
 
     /// The kind of a file name (`robots.rs`).
     fn of(name: &str) -> Option<MetadataKind> {
-        MetadataKind::ALL.into_iter().find(|k| k.file_name() == name)
+        MetadataKind::ALL
+            .into_iter()
+            .find(|k| k.file_name() == name)
     }
 
     /// Its file's name (`opengraph-image.rs`).
@@ -497,7 +499,10 @@ pub struct Layout {
 impl Layout {
     /// Whether it wraps what is in `folder` (a path relative to the crate root).
     pub fn wraps(&self, folder: &Path) -> bool {
-        self.file.rel.parent().is_some_and(|own| folder.starts_with(own))
+        self.file
+            .rel
+            .parent()
+            .is_some_and(|own| folder.starts_with(own))
     }
 }
 

@@ -60,6 +60,7 @@ snapshot!(
     body_read_twice,
     metadata_rules,
     static_metadata_rules,
+    page_rules,
 );
 
 #[test]

@@ -91,9 +91,15 @@ pub(crate) fn static_method_not_allowed() -> Response {
     response
 }
 
-/// The plain 404 of a sub-resource (`Not Found`, as text).
+/// The plain 404 of an id a generated metadata file does not have: cached like the file's
+/// own answers, as Next.js keeps it.
 pub(crate) fn not_found_text() -> Response {
-    text(StatusCode::NOT_FOUND, "Not Found", TEXT_TYPE)
+    let mut response = http::Response::new(Body::from("Not Found"));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(TEXT_TYPE));
+    response
 }
 
 /// The automatic OPTIONS: 204 with `Allow`.

@@ -81,16 +81,16 @@ mod extract;
 mod flow;
 mod form;
 pub mod handler;
+mod headers;
 #[cfg(feature = "image")]
 pub mod image;
-mod headers;
 pub mod layers;
 pub mod metadata;
 pub mod middleware;
 pub mod page;
-pub mod render;
 mod public;
 mod redirect;
+pub mod render;
 mod request;
 mod response;
 pub mod routing;
@@ -126,11 +126,11 @@ pub mod cookies {
 /// The few names a route file needs: `use arbor::prelude::*;`.
 pub mod prelude {
     pub use crate::cookies::Cookies;
+    pub use crate::page::{html, Markup};
     pub use crate::{
         not_found, permanent_redirect, redirect, Error, Form, Json, Query, RedirectStatus, Request,
         Response, Result, RouteContext,
     };
-    pub use crate::page::{html, Markup};
     pub use axum::extract::State;
     pub use http::StatusCode;
     #[doc(hidden)]
@@ -212,10 +212,10 @@ pub mod __codegen {
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
     pub use crate::metadata::{generated, generated_paths, handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
+    pub use crate::page::{layouts, not_found_page, page, Layouts};
     pub use crate::routing::params::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart,
     };
-    pub use crate::page::{layouts, not_found_page, page, Layouts};
     pub use crate::routing::Route;
     pub use futures_util::future::BoxFuture;
     pub use serde;

@@ -9,6 +9,9 @@ pub type Params = ::arbor::routing::NoParams;
 #[path = "../app/route.rs"]
 #[allow(non_snake_case)]
 pub mod route;
+/// `app/layout.rs`: wraps the pages at and below `/`.
+#[path = "../app/layout.rs"]
+pub mod layout;
 /// `app/robots.rs`: answers `/robots.txt`.
 #[path = "../app/robots.rs"]
 pub mod robots;
@@ -18,6 +21,9 @@ pub mod sitemap;
 /// `app/manifest.rs`: answers `/manifest.webmanifest`.
 #[path = "../app/manifest.rs"]
 pub mod manifest;
+/// `app/apple-icon.rs`: answers `/apple-icon`.
+#[path = "../app/apple-icon.rs"]
+pub mod apple_icon;
 /// The private folder `_lib` (never routed).
 #[path = "../app/_lib"]
 pub mod _lib {
@@ -57,6 +63,26 @@ pub mod group_marketing {
         #[allow(non_snake_case)]
         pub mod route;
     }
+}
+/// The folder `blog`.
+#[path = "../app/blog"]
+pub mod blog {
+    /// `/blog` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/blog/sitemap.rs`: answers `/blog/sitemap.xml`.
+    #[path = "sitemap.rs"]
+    pub mod sitemap;
+}
+/// The folder `catalog`.
+#[path = "../app/catalog"]
+pub mod catalog {
+    /// `/catalog` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/catalog/sitemap.rs`: answers `/catalog/sitemap/[__metadata_id__]`.
+    #[path = "sitemap.rs"]
+    pub mod sitemap;
 }
 /// The folder `cookies`.
 #[path = "../app/cookies"]
@@ -206,6 +232,16 @@ pub mod forms {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `gallery`.
+#[path = "../app/gallery"]
+pub mod gallery {
+    /// `/gallery` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/gallery/icon.rs`: answers `/gallery/icon/[__metadata_id__]`.
+    #[path = "icon.rs"]
+    pub mod icon;
+}
 /// The folder `headers`.
 #[path = "../app/headers"]
 pub mod headers {
@@ -279,6 +315,56 @@ pub mod only_get {
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
+}
+/// The folder `pages`.
+#[path = "../app/pages"]
+pub mod pages {
+    /// `/pages` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/pages/page.rs`: the page at `/pages`.
+    #[path = "page.rs"]
+    pub mod page;
+    /// `app/pages/layout.rs`: wraps the pages at and below `/pages`.
+    #[path = "layout.rs"]
+    pub mod layout;
+    /// The folder `[slug]`.
+    #[path = "[slug]"]
+    pub mod param_slug {
+        /// The parameters of `/pages/[slug]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[slug]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+            pub slug: ::arbor::routing::Param,
+        }
+        /// `app/pages/[slug]/page.rs`: the page at `/pages/[slug]`.
+        #[path = "page.rs"]
+        pub mod page;
+        /// `app/pages/[slug]/opengraph-image.rs`: answers `/pages/[slug]/opengraph-image`.
+        #[path = "opengraph-image.rs"]
+        pub mod opengraph_image;
+    }
+    /// The folder `fresh`.
+    #[path = "fresh"]
+    pub mod fresh {
+        /// `/pages/fresh` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/pages/fresh/page.rs`: the page at `/pages/fresh`.
+        #[path = "page.rs"]
+        pub mod page;
+    }
+    /// The folder `search`.
+    #[path = "search"]
+    pub mod search {
+        /// `/pages/search` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/pages/search/page.rs`: the page at `/pages/search`.
+        #[path = "page.rs"]
+        pub mod page;
+    }
 }
 /// The folder `panics`.
 #[path = "../app/panics"]

@@ -4,6 +4,7 @@ mod cache;
 mod helpers;
 mod metadata;
 mod methods;
+mod pages;
 mod public;
 mod requests;
 mod responses;
