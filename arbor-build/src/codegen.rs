@@ -311,11 +311,12 @@ fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
                 .config
                 .generate_static_params
                 .then(|| quote!(.static_params(#file_module::generate_static_params)));
+            let not_found = not_found_page(model, found).map(|page| quote!(.not_found(#page)));
             quote! {
                 let app = ::arbor::__codegen::AppBuilder::route(
                     app,
                     ::arbor::__codegen::Route::new(#pattern, #file)
-                        .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts))
+                        .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts) #not_found)
                         #config #static_params,
                 );
             }
@@ -323,21 +324,26 @@ fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `not-found.rs`: its handler, or, when it returns `Markup`, its page inside the root layout.
-fn not_found_registration(input: &Input<'_>, found: &Found) -> Option<TokenStream> {
-    let not_found = input.model.not_found.as_ref()?;
+/// `not-found.rs` returning `Markup`: its page inside the root layout.
+fn not_found_page(model: &AppModel, found: &Found) -> Option<TokenStream> {
+    let not_found = model.not_found.as_ref()?;
     let is_page = not_found
         .exports
         .as_ref()
         .and_then(|e| e.signature("not_found"))
         .is_some_and(|s| s.returns == "Markup");
-    if is_page {
-        let layouts = layout_chain(input.model, found, &not_found.file.rel);
+    is_page.then(|| {
+        let layouts = layout_chain(model, found, &not_found.file.rel);
+        quote!(::arbor::__codegen::not_found_page(self::not_found::not_found, #layouts))
+    })
+}
+
+/// `not-found.rs`: its handler, or, when it returns `Markup`, its page inside the root layout.
+fn not_found_registration(input: &Input<'_>, found: &Found) -> Option<TokenStream> {
+    input.model.not_found.as_ref()?;
+    if let Some(page) = not_found_page(input.model, found) {
         Some(quote! {
-            let app = ::arbor::__codegen::AppBuilder::not_found(
-                app,
-                ::arbor::__codegen::not_found_page(self::not_found::not_found, #layouts),
-            );
+            let app = ::arbor::__codegen::AppBuilder::not_found(app, #page);
         })
     } else {
         Some(quote! {

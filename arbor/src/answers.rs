@@ -129,6 +129,15 @@ pub(crate) fn not_found(path: &str, headers: &HeaderMap) -> Response {
     response
 }
 
+/// The default 404 page, for a page whose function answered `not_found()`.
+pub(crate) fn not_found_page() -> Response {
+    text(
+        StatusCode::NOT_FOUND,
+        NOT_FOUND_PAGE,
+        "text/html; charset=utf-8",
+    )
+}
+
 fn wants_document(path: &str, headers: &HeaderMap) -> bool {
     if path.starts_with("/_next/") {
         return false;

@@ -69,14 +69,19 @@ pub type Layouts = Arc<dyn Fn(Markup) -> BoxFuture<'static, Markup> + Send + Syn
 pub struct Page<P, T> {
     page: P,
     layouts: Layouts,
+    not_found: Option<NotFoundPage>,
     _args: PhantomData<fn() -> T>,
 }
+
+/// The not-found page a page's `not_found()` answers with.
+type NotFoundPage = Arc<dyn Fn() -> BoxFuture<'static, Response> + Send + Sync>;
 
 impl<P: Clone, T> Clone for Page<P, T> {
     fn clone(&self) -> Self {
         Page {
             page: self.page.clone(),
             layouts: self.layouts.clone(),
+            not_found: self.not_found.clone(),
             _args: PhantomData,
         }
     }
@@ -92,7 +97,20 @@ pub fn page<P, T>(page: P, layouts: Layouts) -> Page<P, T> {
     Page {
         page,
         layouts,
+        not_found: None,
         _args: PhantomData,
+    }
+}
+
+impl<P, T> Page<P, T> {
+    /// The app's `not-found.rs` page, which the page's `not_found()` answers with (Next.js's
+    /// `notFound()` in a page), instead of the default 404 page.
+    pub fn not_found<F>(mut self, page: F) -> Self
+    where
+        F: Fn() -> BoxFuture<'static, Response> + Send + Sync + 'static,
+    {
+        self.not_found = Some(Arc::new(page));
+        self
     }
 }
 
@@ -107,12 +125,27 @@ where
             let (rendered, mut cx) = self.page.render(req, cx, state).await;
             let mut response = match rendered {
                 Ok(markup) => document((self.layouts)(markup).await),
+                // `not_found()`: the not-found page, as a page's `notFound()` renders it.
+                Err(answer) if is_not_found(&answer) => {
+                    let mut page = match &self.not_found {
+                        Some(not_found) => not_found().await,
+                        None => crate::answers::not_found_page(),
+                    };
+                    *page.status_mut() = http::StatusCode::NOT_FOUND;
+                    page
+                }
                 Err(answer) => answer,
             };
             cx.finish(response.headers_mut());
             response
         })
     }
+}
+
+/// Whether an answer is `not_found()`'s: 404 with an empty body.
+fn is_not_found(answer: &Response) -> bool {
+    use http_body::Body as _;
+    answer.status() == http::StatusCode::NOT_FOUND && answer.body().size_hint().exact() == Some(0)
 }
 
 /// The layouts of a page: each an `fn(Markup) -> Markup`, sync or async, innermost first.

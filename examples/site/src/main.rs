@@ -1,0 +1,6 @@
+//! `cargo run -p site`, then open <http://localhost:3000>.
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    arbor::serve(site::app::router()).await
+}
