@@ -19,7 +19,9 @@
 //!     ├── docs/[...slug]/route.rs    # /docs/a, /docs/a/b      Params { slug: Vec<String> }
 //!     ├── files/[[...path]]/route.rs # /files, /files/a/b      Params { path: Option<Vec<String>> }
 //!     ├── (admin)/stats/route.rs     # /stats                  groups add nothing to the URL
-//!     └── _lib/db.rs                 # never routed: crate::app::_lib::db
+//!     ├── _lib/db.rs                 # never routed: crate::app::_lib::db
+//!     ├── layout.rs, about/page.rs   # /about: HTML inside the layout, see [`page`]
+//!     └── robots.rs, sitemap.rs, opengraph-image.rs...  # see [`metadata`] and `image`
 //! ```
 //!
 //! A route file, in the Next.js shape:

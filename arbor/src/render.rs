@@ -14,6 +14,8 @@ type Response = http::Response<Body>;
 
 /// What such a function may return: the value, or a `Result` of it whose error converts into
 /// a response (Arbor's [`Error`](crate::Error) does).
+// The error is the response sent as it is: boxing it would only add an allocation.
+#[allow(clippy::result_large_err)]
 pub trait Outcome<O> {
     /// The value, or the answer that replaces it.
     fn into_outcome(self) -> Result<O, Response>;
