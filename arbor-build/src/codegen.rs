@@ -312,16 +312,176 @@ fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
                 .generate_static_params
                 .then(|| quote!(.static_params(#file_module::generate_static_params)));
             let not_found = not_found_page(model, found).map(|page| quote!(.not_found(#page)));
+            let head = head_tags(model, found, &page.file.rel);
             quote! {
                 let app = ::arbor::__codegen::AppBuilder::route(
                     app,
                     ::arbor::__codegen::Route::new(#pattern, #file)
-                        .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts) #not_found)
+                        .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts) #head #not_found)
                         #config #static_params,
                 );
             }
         })
         .collect()
+}
+
+/// The metadata images of a page's folder and those above it, as Next.js links them from the
+/// page's `<head>`: for each kind, the files of the deepest folder that has one.
+fn head_tags(model: &AppModel, found: &Found, page: &std::path::Path) -> Option<TokenStream> {
+    let folder = page.parent()?;
+    // (kind, folder depth, name, tag)
+    let mut candidates: Vec<(&'static str, usize, String, TokenStream)> = Vec::new();
+    let depth = |rel: &std::path::Path| rel.components().count();
+    for file in &model.static_files {
+        let Some(own) = file.file.rel.parent() else {
+            continue;
+        };
+        let name = file
+            .file
+            .rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let Some((stem, extension)) = name.rsplit_once('.') else {
+            continue;
+        };
+        let base = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+        let Some(kind) = head_kind(base) else {
+            continue;
+        };
+        if !folder.starts_with(own) || file.problem.is_some() {
+            continue;
+        }
+        let bytes = std::fs::read(&file.file.abs).unwrap_or_default();
+        let query = format!("?{stem}.{:016x}.{extension}", fnv(&bytes));
+        let size = match image_size(&bytes) {
+            Some((w, h)) => quote!(::std::option::Option::Some((#w, #h))),
+            None => quote!(::std::option::Option::None),
+        };
+        let alt_file = file.file.abs.with_file_name(format!("{stem}.alt.txt"));
+        let alt = match std::fs::read_to_string(alt_file) {
+            Ok(text) => {
+                let text = text.trim();
+                quote!(::std::option::Option::Some(#text))
+            }
+            Err(_) => quote!(::std::option::Option::None),
+        };
+        let tag = head_tag(kind, &file.pattern, &query, file.content_type, size, alt);
+        candidates.push((kind, depth(own), name.clone(), tag));
+    }
+    for (meta, module) in &found.metadata {
+        let Some(own) = meta.file.rel.parent() else {
+            continue;
+        };
+        let base = meta.kind.file_url();
+        let Some(kind) = head_kind(base) else {
+            continue;
+        };
+        if !folder.starts_with(own) || meta.generates_ids() {
+            continue;
+        }
+        let exports = meta.exports.clone().unwrap_or_default();
+        let source = std::fs::read(&meta.file.abs).unwrap_or_default();
+        let query = format!("?{:016x}", fnv(&source));
+        let size = if exports.consts.iter().any(|c| c == "SIZE") {
+            quote!(::std::option::Option::Some(#module::SIZE))
+        } else if matches!(kind, "og" | "twitter") {
+            quote!(::std::option::Option::Some((1200, 630)))
+        } else {
+            quote!(::std::option::Option::None)
+        };
+        let alt = if exports.consts.iter().any(|c| c == "ALT") {
+            quote!(::std::option::Option::Some(#module::ALT))
+        } else {
+            quote!(::std::option::Option::None)
+        };
+        let tag = head_tag(kind, &meta.pattern(), &query, "image/png", size, alt);
+        candidates.push((kind, depth(own), base.to_owned(), tag));
+    }
+    let mut tags = Vec::new();
+    for kind in ["favicon", "icon", "apple-icon", "og", "twitter"] {
+        let deepest = candidates.iter().filter(|c| c.0 == kind).map(|c| c.1).max();
+        let mut chosen: Vec<_> = candidates
+            .iter()
+            .filter(|c| c.0 == kind && Some(c.1) == deepest)
+            .collect();
+        chosen.sort_by(|a, b| a.2.cmp(&b.2));
+        tags.extend(chosen.into_iter().map(|c| c.3.clone()));
+    }
+    (!tags.is_empty()).then(|| quote!(.head(&[#(#tags),*])))
+}
+
+/// The kind of metadata image a file name's stem (`apple-icon`) is, for the head.
+fn head_kind(base: &str) -> Option<&'static str> {
+    match base {
+        "favicon" => Some("favicon"),
+        "icon" => Some("icon"),
+        "apple-icon" => Some("apple-icon"),
+        "opengraph-image" => Some("og"),
+        "twitter-image" => Some("twitter"),
+        _ => None,
+    }
+}
+
+fn head_tag(
+    kind: &str,
+    pattern: &str,
+    query: &str,
+    content_type: &str,
+    size: TokenStream,
+    alt: TokenStream,
+) -> TokenStream {
+    match kind {
+        "og" | "twitter" => quote! {
+            ::arbor::__codegen::HeadTag::Image {
+                prefix: #kind,
+                pattern: #pattern,
+                query: #query,
+                content_type: #content_type,
+                size: #size,
+                alt: #alt,
+            }
+        },
+        _ => {
+            let rel = if kind == "apple-icon" {
+                "apple-touch-icon"
+            } else {
+                "icon"
+            };
+            quote! {
+                ::arbor::__codegen::HeadTag::Link {
+                    rel: #rel,
+                    pattern: #pattern,
+                    query: #query,
+                    content_type: #content_type,
+                    size: #size,
+                }
+            }
+        }
+    }
+}
+
+/// FNV-1a: a version of a file's bytes for its URL, so that a changed file is fetched again.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The width and height a PNG (its IHDR) or an ICO (its first image) declares.
+fn image_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() >= 24 {
+        let word = |at: usize| {
+            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        return Some((word(16), word(20)));
+    }
+    if bytes.starts_with(&[0, 0, 1, 0]) && bytes.len() >= 8 {
+        let side = |b: u8| if b == 0 { 256 } else { u32::from(b) };
+        return Some((side(bytes[6]), side(bytes[7])));
+    }
+    None
 }
 
 /// `not-found.rs` returning `Markup`: its page inside the root layout.

@@ -214,7 +214,7 @@ pub mod __codegen {
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
     pub use crate::metadata::{generated, generated_paths, handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
-    pub use crate::page::{layouts, not_found_page, page, Layouts};
+    pub use crate::page::{layouts, not_found_page, page, HeadTag, Layouts};
     pub use crate::routing::params::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart,
     };

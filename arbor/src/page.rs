@@ -69,6 +69,7 @@ pub type Layouts = Arc<dyn Fn(Markup) -> BoxFuture<'static, Markup> + Send + Syn
 pub struct Page<P, T> {
     page: P,
     layouts: Layouts,
+    head: &'static [HeadTag],
     not_found: Option<NotFoundPage>,
     _args: PhantomData<fn() -> T>,
 }
@@ -81,6 +82,7 @@ impl<P: Clone, T> Clone for Page<P, T> {
         Page {
             page: self.page.clone(),
             layouts: self.layouts.clone(),
+            head: self.head,
             not_found: self.not_found.clone(),
             _args: PhantomData,
         }
@@ -97,12 +99,19 @@ pub fn page<P, T>(page: P, layouts: Layouts) -> Page<P, T> {
     Page {
         page,
         layouts,
+        head: &[],
         not_found: None,
         _args: PhantomData,
     }
 }
 
 impl<P, T> Page<P, T> {
+    /// The tags of the metadata files that apply to the page, written into its `<head>`.
+    pub fn head(mut self, tags: &'static [HeadTag]) -> Self {
+        self.head = tags;
+        self
+    }
+
     /// The app's `not-found.rs` page, which the page's `not_found()` answers with (Next.js's
     /// `notFound()` in a page), instead of the default 404 page.
     pub fn not_found<F>(mut self, page: F) -> Self
@@ -121,10 +130,14 @@ where
     S: Send + Sync + 'static,
 {
     fn call(self, req: http::Request<Body>, cx: Context, state: S) -> BoxFuture<'static, Response> {
+        let head = match (self.head, &cx.matched) {
+            ([], _) | (_, None) => String::new(),
+            (tags, Some(matched)) => head_html(tags, &cx.site.origin, &matched.params),
+        };
         Box::pin(async move {
             let (rendered, mut cx) = self.page.render(req, cx, state).await;
             let mut response = match rendered {
-                Ok(markup) => document((self.layouts)(markup).await),
+                Ok(markup) => document_with_head((self.layouts)(markup).await, &head),
                 // `not_found()`: the not-found page, as a page's `notFound()` renders it.
                 Err(answer) if is_not_found(&answer) => {
                     let mut page = match &self.not_found {
@@ -155,6 +168,142 @@ where
     F: Fn(Markup) -> BoxFuture<'static, Markup> + Send + Sync + 'static,
 {
     Arc::new(wrap)
+}
+
+/// A tag Next.js writes into a page's `<head>` for a metadata file of its folder or above
+/// (`<link rel="icon" ...>`, `<meta property="og:image" ...>`), as the generated router lists
+/// them.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum HeadTag {
+    /// `<link rel=... href=... sizes=... type=...>`: an icon, at a path of this site.
+    Link {
+        /// `icon` or `apple-touch-icon`.
+        rel: &'static str,
+        /// The URL pattern of the file (`/icon.png`, `/posts/[slug]/icon`).
+        pattern: &'static str,
+        /// What follows it: a version of the file (`?icon.1a2b3c4d.png`).
+        query: &'static str,
+        /// Its content type.
+        content_type: &'static str,
+        /// Its width and height, when known.
+        size: Option<(u32, u32)>,
+    },
+    /// `<meta property="og:image" ...>` or `<meta name="twitter:image" ...>` and their
+    /// `:alt`, `:type`, `:width`, `:height`, at an absolute URL.
+    Image {
+        /// `og` or `twitter`.
+        prefix: &'static str,
+        /// The URL pattern of the file.
+        pattern: &'static str,
+        /// What follows it.
+        query: &'static str,
+        /// Its content type.
+        content_type: &'static str,
+        /// Its width and height, when known.
+        size: Option<(u32, u32)>,
+        /// Its alternative text, when it has one.
+        alt: Option<&'static str>,
+    },
+}
+
+/// The tags, with the URL of each file filled from the page's own parameters.
+fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Params) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for tag in tags {
+        match *tag {
+            HeadTag::Link {
+                rel,
+                pattern,
+                query,
+                content_type,
+                size,
+            } => {
+                let href = escape(&format!("{}{query}", params.fill(pattern)));
+                let _ = write!(out, "<link rel=\"{rel}\" href=\"{href}\"");
+                if let Some((w, h)) = size {
+                    let _ = write!(out, " sizes=\"{w}x{h}\"");
+                }
+                let _ = write!(out, " type=\"{content_type}\"/>");
+            }
+            HeadTag::Image {
+                prefix,
+                pattern,
+                query,
+                content_type,
+                size,
+                alt,
+            } => {
+                let (attribute, card) = if prefix == "og" {
+                    ("property", None)
+                } else {
+                    ("name", Some("summary_large_image"))
+                };
+                let meta = |out: &mut String, name: &str, value: &str| {
+                    let _ = write!(
+                        out,
+                        "<meta {attribute}=\"{prefix}:{name}\" content=\"{}\"/>",
+                        escape(value)
+                    );
+                };
+                if let Some(card) = card {
+                    let _ = write!(out, "<meta name=\"twitter:card\" content=\"{card}\"/>");
+                }
+                let url = format!("{origin}{}{query}", params.fill(pattern));
+                meta(&mut out, "image", &url);
+                if let Some(alt) = alt {
+                    meta(&mut out, "image:alt", alt);
+                }
+                meta(&mut out, "image:type", content_type);
+                if let Some((w, h)) = size {
+                    meta(&mut out, "image:width", &w.to_string());
+                    meta(&mut out, "image:height", &h.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Text as an HTML attribute value.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A whole HTML document: `<!DOCTYPE html>` unless the markup starts with one, and `head`
+/// written at the end of its `<head>` (one is made after `<html>` when the layout wrote none).
+fn document_with_head(markup: Markup, head: &str) -> Response {
+    if head.is_empty() {
+        return document(markup);
+    }
+    let mut html = markup.into_string();
+    let lower = html.to_ascii_lowercase();
+    let after = |tag: &str| {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(tag) {
+            let start = from + at;
+            let next = lower.as_bytes().get(start + tag.len()).copied();
+            if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+                return lower[start..].find('>').map(|end| start + end + 1);
+            }
+            from = start + tag.len();
+        }
+        None
+    };
+    if let Some(at) =
+        after("<head").and_then(|open| lower[open..].find("</head>").map(|end| open + end))
+    {
+        html.insert_str(at, head);
+    } else if let Some(at) = after("<html") {
+        html.insert_str(at, &format!("<head>{head}</head>"));
+    } else {
+        html.insert_str(0, &format!("<head>{head}</head>"));
+    }
+    document(PreEscaped(html))
 }
 
 /// A whole HTML document: `<!DOCTYPE html>` unless the markup starts with one.
@@ -204,6 +353,30 @@ mod tests {
         for response in [plain, shell] {
             assert_eq!(response.headers()[CONTENT_TYPE], HTML);
         }
+    }
+
+    #[test]
+    fn head_tags_go_into_the_head() {
+        let doc = |markup: Markup| {
+            let response = document_with_head(markup, "<meta x/>");
+            let body = response.into_body();
+            futures_util::FutureExt::now_or_never(crate::body::read_all(body))
+                .and_then(Result::ok)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            doc(html! { html { head { title { "t" } } body { "<head>" } } }),
+            "<!DOCTYPE html><html><head><title>t</title><meta x/></head><body>&lt;head&gt;</body></html>"
+        );
+        assert_eq!(
+            doc(html! { html lang="en" { body { "x" } } }),
+            "<!DOCTYPE html><html lang=\"en\"><head><meta x/></head><body>x</body></html>"
+        );
+        assert_eq!(
+            doc(html! { header { "x" } }),
+            "<!DOCTYPE html><head><meta x/></head><header>x</header>"
+        );
     }
 
     #[test]

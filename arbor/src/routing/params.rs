@@ -113,6 +113,45 @@ pub enum PathPart<'a> {
     Optional(Option<&'a [String]>),
 }
 
+impl Params {
+    /// `pattern` (`/posts/[slug]/opengraph-image`) with its parameters taken from these, by
+    /// position: the pattern of a folder above the route that matched.
+    pub(crate) fn fill(&self, pattern: &str) -> String {
+        let mut index = 0;
+        let mut parts = Vec::new();
+        let values: Vec<Value> = self.values.iter().cloned().collect();
+        for segment in pattern.split('/').filter(|s| !s.is_empty()) {
+            if !(segment.starts_with('[') && segment.ends_with(']')) {
+                parts.push(Part::Static(segment));
+                continue;
+            }
+            parts.push(match values.get(index) {
+                Some(Value::One(s)) => Part::One(s.clone()),
+                Some(Value::Many(v)) => Part::Many(v.clone()),
+                _ => Part::None,
+            });
+            index += 1;
+        }
+        let borrowed: Vec<PathPart<'_>> = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Static(s) => Some(PathPart::Static(s)),
+                Part::One(s) => Some(PathPart::One(s)),
+                Part::Many(v) => Some(PathPart::Many(v)),
+                Part::None => None,
+            })
+            .collect();
+        build_path(&borrowed)
+    }
+}
+
+enum Part<'a> {
+    Static(&'a str),
+    One(String),
+    Many(Vec<String>),
+    None,
+}
+
 /// A URL path from its parts, each parameter segment percent-encoded.
 pub fn build_path(parts: &[PathPart<'_>]) -> String {
     let mut path = String::new();

@@ -70,6 +70,9 @@ pub mod blog {
     /// `/blog` has no dynamic segment, so its parameters are empty.
     #[allow(dead_code)]
     pub type Params = ::arbor::routing::NoParams;
+    /// `app/blog/page.rs`: the page at `/blog`.
+    #[path = "page.rs"]
+    pub mod page;
     /// `app/blog/sitemap.rs`: answers `/blog/sitemap.xml`.
     #[path = "sitemap.rs"]
     pub mod sitemap;

@@ -8,11 +8,48 @@ async fn a_page_inside_every_layout_above_it() {
     let reply = server.get("/pages/hello").await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("content-type"), "text/html; charset=utf-8");
-    assert_eq!(
-        reply.text(),
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Arbor test app</title></head>\
-         <body><main class=\"pages\"><h1>page hello</h1></main></body></html>"
+    let html = reply.text();
+    assert!(html.starts_with(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Arbor test app</title>"
+    ));
+    assert!(html
+        .ends_with("</head><body><main class=\"pages\"><h1>page hello</h1></main></body></html>"));
+}
+
+#[tokio::test]
+async fn the_head_links_the_metadata_images_of_the_page_and_above() {
+    let server = start().await;
+    let html = server.get("/pages/hello").await.text();
+    // The root's static favicon and icon (sizes read from the files), its generated apple
+    // icon, and the Open Graph image of the page's own folder, at an absolute URL.
+    for tag in [
+        "<link rel=\"icon\" href=\"/favicon.ico?favicon.",
+        "\" sizes=\"16x16\" type=\"image/x-icon\"/>",
+        "<link rel=\"icon\" href=\"/icon.png?icon.",
+        "\" sizes=\"32x32\" type=\"image/png\"/>",
+        "<link rel=\"apple-touch-icon\" href=\"/apple-icon?",
+        "\" sizes=\"180x180\" type=\"image/png\"/>",
+        "<meta property=\"og:image\" content=\"http://localhost:3000/pages/hello/opengraph-image?",
+        "<meta property=\"og:image:width\" content=\"1200\"/>",
+    ] {
+        assert!(html.contains(tag), "{tag} in {html}");
+    }
+    // The blog's static Open Graph image is not above /pages: not linked.
+    assert!(!html.contains("/blog/opengraph-image.png"));
+    let search = server.get("/pages/search?q=x").await.text();
+    assert!(
+        !search.contains("og:image"),
+        "no Open Graph image above /pages/search"
     );
+    // Under /blog, it is, with its size and its alt text (`opengraph-image.alt.txt`).
+    let blog = server.get("/blog").await.text();
+    for tag in [
+        "<meta property=\"og:image\" content=\"http://localhost:3000/blog/opengraph-image.png?opengraph-image.",
+        "<meta property=\"og:image:alt\" content=\"The blog, in orange\"/>",
+        "<meta property=\"og:image:type\" content=\"image/png\"/>",
+    ] {
+        assert!(blog.contains(tag), "{tag} in {blog}");
+    }
 }
 
 #[tokio::test]
