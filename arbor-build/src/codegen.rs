@@ -295,7 +295,11 @@ fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
             let file_module = quote!(#module::page);
             let config = if exports.config.any() {
                 Some(config_tokens(&file_module, &exports.config))
-            } else if exports.signature("page").is_some_and(|s| s.reads_request()) {
+            } else if exports.signature("page").is_some_and(|s| s.reads_request())
+                || page.url_segments().any(|s| s.param().is_some())
+            {
+                // Read the request, or has parameters no `generate_static_params` lists:
+                // rendered for each request, as Next.js renders such a page.
                 None
             } else {
                 Some(quote! {

@@ -72,6 +72,11 @@ impl Context {
         }
     }
 
+    /// Whether this is a static render, before or outside any client's request.
+    pub(crate) fn is_render(&self) -> bool {
+        matches!(self.client, Client::Render)
+    }
+
     /// With what the middleware set: its cookies, for the cookie readers, and its headers.
     pub(crate) fn with_middleware(
         mut self,

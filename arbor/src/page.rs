@@ -32,11 +32,18 @@
 //! `Result<Markup>`; an `Err` is answered as a route handler's error is. `<!DOCTYPE html>`
 //! is written before the root layout's output unless it starts with one.
 //!
-//! A page is **static** by default, as in Next.js: rendered once, before traffic for a page
-//! without dynamic segments, and served from the cache (`x-nextjs-cache: HIT`). A page whose
-//! function reads the request (takes `Request`, `Query<T>`, `Cookies`, `HeaderMap`...) is
-//! rendered for every request, and so is one that sets `DYNAMIC` or `REVALIDATE` as a route
-//! file does.
+//! A page is **static** by default, as in Next.js: rendered once, before traffic, and served
+//! from the cache (`x-nextjs-cache: HIT`). It is rendered for every request instead (with
+//! `Cache-Control: private, no-cache, no-store, max-age=0, must-revalidate`) when its function
+//! reads the request (takes `Request`, `Query<T>`, `Cookies`, `HeaderMap`...), when its URL has
+//! parameters that no `generate_static_params` lists, or when it sets `DYNAMIC` or
+//! `REVALIDATE` as a route file does.
+//!
+//! The metadata images of the page's folder and of those above it (`favicon.ico`, `icon.png`,
+//! `apple-icon.png`, `opengraph-image.png` or `.rs`, `twitter-image`...) are linked from the
+//! end of its `<head>` as Next.js links them, Open Graph and Twitter images at absolute URLs
+//! of the app's origin ([`App::origin`](crate::App::origin); `http://localhost:3000` for a
+//! page rendered before traffic, as `next build` writes it).
 //!
 //! A layout is `fn layout(children: Markup) -> Markup`, or `async fn`: it wraps the pages of
 //! its folder and of every folder below it. `app/layout.rs` is required once there is a
@@ -134,10 +141,21 @@ where
             ([], _) | (_, None) => String::new(),
             (tags, Some(matched)) => head_html(tags, &cx.site.origin, &matched.params),
         };
+        let dynamic = !cx.is_render();
         Box::pin(async move {
             let (rendered, mut cx) = self.page.render(req, cx, state).await;
             let mut response = match rendered {
-                Ok(markup) => document_with_head((self.layouts)(markup).await, &head),
+                Ok(markup) => {
+                    let mut page = document_with_head((self.layouts)(markup).await, &head);
+                    if dynamic {
+                        // Rendered for this request: no cache may keep it, as Next.js says.
+                        page.headers_mut().insert(
+                            http::header::CACHE_CONTROL,
+                            HeaderValue::from_static(crate::answers::NO_STORE),
+                        );
+                    }
+                    page
+                }
                 // `not_found()`: the not-found page, as a page's `notFound()` renders it.
                 Err(answer) if is_not_found(&answer) => {
                     let mut page = match &self.not_found {

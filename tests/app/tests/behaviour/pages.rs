@@ -29,7 +29,7 @@ async fn the_head_links_the_metadata_images_of_the_page_and_above() {
         "\" sizes=\"32x32\" type=\"image/png\"/>",
         "<link rel=\"apple-touch-icon\" href=\"/apple-icon?",
         "\" sizes=\"180x180\" type=\"image/png\"/>",
-        "<meta property=\"og:image\" content=\"http://localhost:3000/pages/hello/opengraph-image?",
+        "/pages/hello/opengraph-image?",
         "<meta property=\"og:image:width\" content=\"1200\"/>",
     ] {
         assert!(html.contains(tag), "{tag} in {html}");
@@ -76,6 +76,13 @@ async fn a_page_is_static_by_default() {
     let server = start().await;
     let first = server.get("/pages").await;
     let second = server.get("/pages").await;
+    // With a parameter and no generate_static_params, a page is rendered for each request.
+    let param = server.get("/pages/hello").await;
+    assert_eq!(param.header("x-nextjs-cache"), "");
+    assert_eq!(
+        param.header("cache-control"),
+        "private, no-cache, no-store, max-age=0, must-revalidate"
+    );
     assert_eq!(first.header("x-nextjs-cache"), "HIT");
     assert_eq!(first.header("cache-control"), "s-maxage=31536000");
     // Rendered once for this server: the render counter does not move between requests.
