@@ -322,7 +322,7 @@ fn page_registrations(model: &AppModel, found: &Found) -> Vec<TokenStream> {
                     app,
                     ::arbor::__codegen::Route::new(#pattern, #file)
                         .handler(::arbor::routing::Method::Get, ::arbor::__codegen::page(#file_module::page, #layouts) #head #not_found)
-                        #config #static_params,
+                        #config #static_params .prerendered(),
                 );
             }
         })
@@ -536,6 +536,7 @@ fn static_route(
                     dynamic_params: true,
                     generates_params: #generates,
                 })
+                .prerendered()
                 #paths,
         );
     }

@@ -388,6 +388,7 @@ impl App<()> {
                     config: route.config,
                     static_paths: route.static_paths.clone(),
                     limits: route.limits,
+                    prerendered: route.prerendered,
                 })
                 .collect(),
             not_found: self.not_found.as_ref().map(|h| h.ready(&())),

@@ -110,28 +110,29 @@ impl PublicFiles {
         PublicFiles { files }
     }
 
-    /// The file a request path names: percent-decoded (`%2f` is a `/`), its dot segments
-    /// resolved as a browser resolves them, then looked up.
+    /// The file a request path names: its dot segments (`..`, `%2e%2e`...) resolved as a
+    /// browser resolves them, then percent-decoded (`%2f` is a `/`), then looked up. A `..`
+    /// that only decoding reveals (`..%2f`) names no file, as `send` refuses it.
     pub(crate) fn find(&self, path: &str) -> Option<&PublicFile> {
         if self.files.is_empty() {
             return None;
         }
-        let decoded = crate::escape::decode(path)?;
-        if !decoded.contains("/.") {
-            return self.files.get(decoded.as_ref());
-        }
         let mut segments: Vec<&str> = Vec::new();
-        for segment in decoded.split('/').skip(1) {
-            match segment {
-                "." => {}
-                ".." => {
+        for segment in path.split('/').skip(1) {
+            match segment.to_ascii_lowercase().as_str() {
+                "." | "%2e" => {}
+                ".." | ".%2e" | "%2e." | "%2e%2e" => {
                     segments.pop();
                 }
-                other => segments.push(other),
+                _ => segments.push(segment),
             }
         }
         let resolved = format!("/{}", segments.join("/"));
-        self.files.get(&resolved)
+        let decoded = crate::escape::decode(&resolved)?;
+        if decoded.split(['/', '\\']).any(|s| s == "..") {
+            return None;
+        }
+        self.files.get(decoded.as_ref())
     }
 }
 
@@ -271,6 +272,10 @@ pub(crate) async fn serve(file: PublicFile, method: Method, headers: HeaderMap) 
     let common = response.headers_mut();
     common.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     common.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=0"));
+    response
+        .extensions_mut()
+        .insert(crate::layers::ServesRanges);
+    let common = response.headers_mut();
     if let Ok(value) = HeaderValue::try_from(v.last_modified.as_str()) {
         common.insert(LAST_MODIFIED, value);
     }
@@ -424,6 +429,8 @@ mod tests {
         assert!(public.find("/../hello.txt").is_some());
         assert!(public.find("/sub").is_none());
         assert!(public.find("/%2e%2e/package.json").is_none());
+        assert!(public.find("/sub/..%2fhello.txt").is_none());
+        assert!(public.find("/sub/.%2E/hello.txt").is_some());
         assert!(public.find("/hello.txt%ZZ").is_none());
     }
 }

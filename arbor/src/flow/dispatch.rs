@@ -24,6 +24,25 @@ pub(crate) struct ReadyRoute {
     pub(crate) max_duration: Option<std::time::Duration>,
     /// The body limit to apply here, when it differs from the one the app's layer applied.
     pub(crate) own_body_limit: Option<usize>,
+    /// A page or metadata file rendered before traffic (see `Route::prerendered`).
+    pub(crate) prerendered: bool,
+}
+
+/// Whether a request is what Next.js takes for a server action: a POST of a form.
+pub(crate) fn is_form_post(req: &http::Request<Body>) -> bool {
+    req.method() == http::Method::POST
+        && req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|t| t == "application/x-www-form-urlencoded" || t == "multipart/form-data")
 }
 
 /// Who answers a request to a route.
@@ -107,6 +126,7 @@ mod tests {
             allow: allow_header(methods),
             max_duration: None,
             own_body_limit: None,
+            prerendered: false,
         }
     }
 

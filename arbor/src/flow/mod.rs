@@ -99,6 +99,7 @@ pub(crate) struct RouteParts {
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
     pub(crate) limits: RouteLimits,
+    pub(crate) prerendered: bool,
 }
 
 /// What the app hands over to build its request path.
@@ -165,6 +166,7 @@ impl Core {
                 cached,
                 max_duration: route.limits.max_duration.or(parts.handler_timeout),
                 own_body_limit: body_limit.filter(|_| body_limit != layer_body_limit),
+                prerendered: route.prerendered,
             });
         }
         let port = parts
@@ -319,7 +321,15 @@ impl Router for Core {
             pattern: route.pattern,
             params,
         };
-        match route.dispatch(req.method()) {
+        // A form POST to a prerendered page or metadata file: Next.js takes it for a server
+        // action, and, having none, answers with the cached GET.
+        let method = if route.prerendered && route.cached.is_some() && dispatch::is_form_post(&req)
+        {
+            &http::Method::GET
+        } else {
+            req.method()
+        };
+        match route.dispatch(method) {
             Dispatch::Answer(answer) => answered(answer, via),
             Dispatch::Handler(handler) => {
                 let mut req = req;

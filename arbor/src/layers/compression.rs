@@ -127,6 +127,23 @@ pin_project! {
     }
 }
 
+/// Marks a response whose resource is served in byte ranges (a `public/` file): it keeps
+/// `Accept-Ranges: bytes` when compressed, as Next.js sends it, since a `Range` request is
+/// answered from the file as it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ServesRanges;
+
+/// Puts back the `Accept-Ranges` tower-http's compression takes off, for a resource served in
+/// byte ranges.
+pub(crate) fn keep_ranges<B>(response: &mut http::Response<B>) {
+    if response.extensions().get::<ServesRanges>().is_some() {
+        response
+            .headers_mut()
+            .entry(http::header::ACCEPT_RANGES)
+            .or_insert(http::HeaderValue::from_static("bytes"));
+    }
+}
+
 /// A response body, compressed or as it was. The compressed one is boxed: an encoder's state
 /// is kilobytes, which every move of an uncompressed response would otherwise copy.
 pub type Compressed<B> = Either<Pin<Box<CompressionBody<B>>>, B>;
@@ -141,7 +158,9 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let response = match self.project().kind.project() {
             Projected::Compressed { future } => {
-                ready!(future.poll(cx))?.map(|body| Either::Left(Box::pin(body)))
+                let mut response = ready!(future.poll(cx))?;
+                keep_ranges(&mut response);
+                response.map(|body| Either::Left(Box::pin(body)))
             }
             Projected::Plain { future } => ready!(future.poll(cx))?.map(Either::Right),
         };

@@ -139,9 +139,10 @@ where
         let this = self.project();
         let entered = this.logged.as_ref().map(|logged| logged.enter());
         let output = match this.way.project() {
-            WayProjected::Compressed { future } => {
-                ready!(future.poll(cx)).map(|response| response.map(Body::new))
-            }
+            WayProjected::Compressed { future } => ready!(future.poll(cx)).map(|mut response| {
+                compression::keep_ranges(&mut response);
+                response.map(Body::new)
+            }),
             WayProjected::Plain { future } => ready!(future.poll(cx)),
         };
         drop(entered);

@@ -9,6 +9,7 @@
 
 pub(crate) mod body_limit;
 mod compression;
+pub(crate) use compression::ServesRanges;
 mod defaults;
 mod request_log;
 

@@ -108,6 +108,9 @@ pub struct Route<S = ()> {
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
     pub(crate) limits: RouteLimits,
+    /// A page or a metadata file rendered before traffic: a form POST to it is answered from
+    /// the cache, as Next.js answers what may be a server action.
+    pub(crate) prerendered: bool,
 }
 
 /// A route's own limits, from its segment config (`MAX_DURATION`, `BODY_LIMIT`).
@@ -129,7 +132,15 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             config: None,
             static_paths: None,
             limits: RouteLimits::default(),
+            prerendered: false,
         }
+    }
+
+    /// Marks a page or a metadata file rendered before traffic: a form POST (what Next.js
+    /// takes for a server action) gets the cached answer, as Next.js gives it.
+    pub fn prerendered(mut self) -> Self {
+        self.prerendered = true;
+        self
     }
 
     /// The route's caching segment config (`DYNAMIC`, `REVALIDATE`, `DYNAMIC_PARAMS`).
@@ -206,6 +217,7 @@ impl<S: Clone + Send + Sync + 'static> Route<S> {
             config: self.config,
             static_paths: self.static_paths.clone(),
             limits: self.limits,
+            prerendered: self.prerendered,
         }
     }
 }
@@ -219,6 +231,7 @@ impl<S> Clone for Route<S> {
             config: self.config,
             static_paths: self.static_paths.clone(),
             limits: self.limits,
+            prerendered: self.prerendered,
         }
     }
 }
