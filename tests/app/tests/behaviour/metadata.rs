@@ -191,3 +191,40 @@ async fn generate_image_metadata_serves_one_icon_per_id() {
     assert_eq!(server.get("/gallery/icon/huge").await.status, 404);
     assert_eq!(server.get("/gallery/icon").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_form_post_to_a_prerendered_file_gets_the_file() {
+    // Next.js takes a form POST for a server action and, having none, serves the file.
+    let server = start().await;
+    let form = server
+        .send(
+            "POST",
+            "/icon.png",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "a=1",
+        )
+        .await;
+    assert_eq!(form.status, 200);
+    assert_eq!(form.header("content-type"), "image/png");
+    assert_eq!(form.header("x-nextjs-cache"), "HIT");
+    let text = server
+        .send(
+            "POST",
+            "/robots.txt",
+            &[("content-type", "text/plain")],
+            "x",
+        )
+        .await;
+    assert_eq!(text.status, 405);
+    assert_eq!(text.header("allow"), "GET, HEAD");
+    // A route handler is not a prerendered file: its POST is its own.
+    let route = server
+        .send(
+            "POST",
+            "/only-get",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "a=1",
+        )
+        .await;
+    assert_eq!(route.status, 405);
+}

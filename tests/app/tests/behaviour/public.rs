@@ -126,6 +126,7 @@ async fn nothing_outside_the_folder_and_no_listing() {
         "/../Cargo.toml",
         "/%2e%2e/Cargo.toml",
         "/sub/..%2fCargo.toml",
+        "/sub/..%2fhello.txt",
         "/sub/%2e%2e/%2e%2e/Cargo.toml",
         "/.hidden",
         "/sub",
@@ -165,4 +166,22 @@ async fn a_large_file_is_streamed_whole_or_in_part() {
         .await;
     assert_eq!(part.status, 206);
     assert_eq!(part.body.as_ref(), &on_disk[1_000..100_000]);
+    // Compressed, it still says ranges are served (of the file as it is), as Next.js does;
+    // a range is never compressed.
+    let gzip = server
+        .send("GET", "/large.txt", &[("accept-encoding", "gzip")], "")
+        .await;
+    assert_eq!(gzip.header("content-encoding"), "gzip");
+    assert_eq!(gzip.header("accept-ranges"), "bytes");
+    let gzip_part = server
+        .send(
+            "GET",
+            "/large.txt",
+            &[("accept-encoding", "gzip"), ("range", "bytes=0-49999")],
+            "",
+        )
+        .await;
+    assert_eq!(gzip_part.status, 206);
+    assert_eq!(gzip_part.header("content-encoding"), "");
+    assert_eq!(gzip_part.body.as_ref(), &on_disk[..50_000]);
 }
