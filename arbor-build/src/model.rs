@@ -50,6 +50,46 @@ pub struct AppModel {
     pub static_files: Vec<StaticFile>,
     /// The layouts, outermost (`app/layout.rs`) first.
     pub layouts: Vec<Layout>,
+    /// The `[dependencies]` of the crate's `Cargo.toml` (name, then its declaration as
+    /// written); `None` without a `Cargo.toml`.
+    pub dependencies: Option<Vec<(String, String)>>,
+}
+
+/// The `[dependencies]` of a `Cargo.toml`, read line by line: each name with the text that
+/// declares it (`{ workspace = true, features = ["image"] }`). Enough to tell whether a
+/// dependency is there and what it says; Cargo itself reads the file for real.
+fn dependencies(manifest: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut section = String::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            section = header.trim_end_matches(']').trim().to_owned();
+            if let Some(name) = section.strip_prefix("dependencies.") {
+                out.push((name.trim().to_owned(), String::new()));
+            }
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(name) = section.strip_prefix("dependencies.") {
+            if let Some(entry) = out.iter_mut().rev().find(|(n, _)| n == name.trim()) {
+                entry.1.push_str(line);
+                entry.1.push(' ');
+            }
+            continue;
+        }
+        if section != "dependencies" {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            let key = key.trim();
+            let (name, rest) = key.split_once('.').unwrap_or((key, ""));
+            out.push((name.trim().to_owned(), format!("{rest} = {}", value.trim())));
+        }
+    }
+    out
 }
 
 /// A static metadata file: served as it is, at the URL of its folder and its name.
@@ -710,6 +750,9 @@ pub(crate) fn read(
         metadata,
         static_files: static_metadata,
         layouts: all_layouts,
+        dependencies: fs::read_to_string(crate_root.join("Cargo.toml"))
+            .ok()
+            .map(|text| dependencies(&text)),
         app_dir: app_rel.to_path_buf(),
         tree,
         endpoints,

@@ -31,6 +31,7 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
         }
     }
     check_layouts(model, &mut out);
+    check_dependencies(model, &mut out);
     for meta in &model.metadata {
         out.extend(metadata_file(model, meta));
     }
@@ -126,6 +127,49 @@ fn page_file(file: &SourceFile, exports: &RouteExports) -> Option<Diagnostic> {
             .rule("a page.rs answers GET with the HTML of its `pub async fn page`")
             .help("add `pub async fn page() -> Markup { html! { h1 { \"Hello\" } } }` (with `use arbor::prelude::*;`)"),
     )
+}
+
+/// What the files need among the crate's dependencies: maud for `html!` in pages and
+/// layouts, the `image` feature of arbor for generated images.
+fn check_dependencies(model: &AppModel, out: &mut Vec<Diagnostic>) {
+    let Some(dependencies) = &model.dependencies else {
+        return;
+    };
+    let declared = |name: &str| dependencies.iter().find(|(n, _)| n == name);
+    let html_file = model
+        .layouts
+        .first()
+        .map(|l| &l.file)
+        .or_else(|| model.pages().next().map(|p| &p.file));
+    if let (Some(file), None) = (html_file, declared("maud")) {
+        out.push(
+            Diagnostic::error(format!(
+                "{} writes HTML, but maud is not a dependency",
+                display_path(&file.rel)
+            ))
+            .file(&file.rel)
+            .rule(
+                "pages and layouts write HTML with maud's `html!`, which the crate must depend on",
+            )
+            .help("add `maud = \"0.27\"` under [dependencies] in Cargo.toml"),
+        );
+    }
+    let image = model.metadata.iter().find(|m| m.kind.is_image());
+    let arbor = declared("arbor").map(|(_, spec)| spec.as_str());
+    if let (Some(image), Some(spec)) = (image, arbor) {
+        // A workspace dependency may take its features from the workspace's declaration.
+        if !spec.contains("\"image\"") && !spec.contains("workspace") {
+            out.push(
+                Diagnostic::error(format!(
+                    "{} renders an image, but arbor's `image` feature is off",
+                    display_path(&image.file.rel)
+                ))
+                .file(&image.file.rel)
+                .rule("generated images (icon.rs, opengraph-image.rs...) are rendered by `arbor::image`, behind arbor's `image` feature")
+                .help("declare arbor with `features = [\"image\"]` under [dependencies] in Cargo.toml"),
+            );
+        }
+    }
 }
 
 /// Every layout exports `layout`, and a page has a root layout.

@@ -61,6 +61,7 @@ snapshot!(
     metadata_rules,
     static_metadata_rules,
     page_rules,
+    missing_dependencies,
 );
 
 #[test]
