@@ -100,6 +100,7 @@ struct Settings {
     compression: bool,
     request_log: bool,
     origin: Option<String>,
+    metadata_base: Option<String>,
     proxy_timeout: Duration,
     cache_store: Option<Arc<dyn CacheStore>>,
     public: Option<Public>,
@@ -119,6 +120,7 @@ impl Default for Settings {
             compression: true,
             request_log: true,
             origin: None,
+            metadata_base: None,
             proxy_timeout: DEFAULT_PROXY_TIMEOUT,
             cache_store: None,
             public: None,
@@ -271,6 +273,15 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
         self.changed(|app| app.settings.origin = Some(origin))
     }
 
+    /// Where the site is published (`https://example.com`), for the absolute URLs of its Open
+    /// Graph and Twitter images in page heads: Next.js's `metadataBase`. By default a page
+    /// links them at the app's origin, and a page rendered before traffic at
+    /// `http://localhost:3000`, as `next build` writes it.
+    pub fn metadata_base(self, url: impl Into<String>) -> Self {
+        let url = url.into().trim_end_matches('/').to_owned();
+        self.changed(|app| app.settings.metadata_base = Some(url))
+    }
+
     /// How long a middleware rewrite to another origin waits for the upstream (default 30 s);
     /// then the client gets 504. An upstream that cannot be reached is a 502.
     pub fn proxy_timeout(self, timeout: Duration) -> Self {
@@ -395,6 +406,7 @@ impl App<()> {
             fallback: self.fallback.clone(),
             middleware,
             origin,
+            metadata_base: settings.metadata_base.clone(),
             port,
             behind_proxy,
             handler_timeout,

@@ -127,6 +127,8 @@ pub struct Site {
     /// The origin (`http://localhost:3000`) request URLs are built from: the server's
     /// configured host and port, never the client's `Host` header.
     pub(crate) origin: Box<str>,
+    /// Where the site is published (`App::metadata_base`), for page heads.
+    pub(crate) metadata_base: Option<Box<str>>,
     /// The port the server listens on, for `x-forwarded-port`.
     pub(crate) port: HeaderValue,
     /// Whether a proxy in front sets `x-forwarded-*` (`Server::behind_proxy`): when not, a

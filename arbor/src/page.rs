@@ -42,8 +42,9 @@
 //! The metadata images of the page's folder and of those above it (`favicon.ico`, `icon.png`,
 //! `apple-icon.png`, `opengraph-image.png` or `.rs`, `twitter-image`...) are linked from the
 //! end of its `<head>` as Next.js links them, Open Graph and Twitter images at absolute URLs
-//! of the app's origin ([`App::origin`](crate::App::origin); `http://localhost:3000` for a
-//! page rendered before traffic, as `next build` writes it).
+//! under [`App::metadata_base`](crate::App::metadata_base) (Next.js's `metadataBase`), or by
+//! default the app's origin (`http://localhost:3000` for a page rendered before traffic, as
+//! `next build` writes it).
 //!
 //! A layout is `fn layout(children: Markup) -> Markup`, or `async fn`: it wraps the pages of
 //! its folder and of every folder below it. `app/layout.rs` is required once there is a
@@ -139,7 +140,10 @@ where
     fn call(self, req: http::Request<Body>, cx: Context, state: S) -> BoxFuture<'static, Response> {
         let head = match (self.head, &cx.matched) {
             ([], _) | (_, None) => String::new(),
-            (tags, Some(matched)) => head_html(tags, &cx.site.origin, &matched.params),
+            (tags, Some(matched)) => {
+                let base = cx.site.metadata_base.as_deref().unwrap_or(&cx.site.origin);
+                head_html(tags, base, &matched.params)
+            }
         };
         let dynamic = !cx.is_render();
         Box::pin(async move {

@@ -110,6 +110,8 @@ pub(crate) struct Parts {
     pub(crate) middleware: Option<(Arc<dyn Runner<Core>>, Matchers)>,
     /// The origin request URLs are built from (`http://localhost:3000`).
     pub(crate) origin: String,
+    /// Where the site is published, for page heads (`App::metadata_base`).
+    pub(crate) metadata_base: Option<String>,
     /// The port Arbor's server listens on, when it is the one serving.
     pub(crate) port: Option<u16>,
     /// Whether the client's `x-forwarded-*` headers come from a trusted proxy.
@@ -172,8 +174,10 @@ impl Core {
         let port = parts
             .port
             .map_or(HeaderValue::from_static("3000"), HeaderValue::from);
+        let metadata_base: Option<Box<str>> = parts.metadata_base.as_deref().map(Into::into);
         let site = Arc::new(Site {
             origin: parts.origin.as_str().into(),
+            metadata_base: metadata_base.clone(),
             port: port.clone(),
             behind_proxy: parts.behind_proxy,
             background: parts.background.clone(),
@@ -183,6 +187,7 @@ impl Core {
             cache: cache.clone(),
             site: Arc::new(Site {
                 origin: STATIC_ORIGIN.into(),
+                metadata_base,
                 port,
                 behind_proxy: false,
                 background: parts.background,

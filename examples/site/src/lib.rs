@@ -9,3 +9,9 @@
 pub mod posts;
 
 arbor::app!(pub);
+
+/// The site's app: its routes, with the address it is published at for the absolute URLs of
+/// its Open Graph images.
+pub fn router() -> arbor::App {
+    app::router().metadata_base(posts::SITE)
+}

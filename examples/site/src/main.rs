@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    arbor::serve(site::app::router()).await
+    arbor::serve(site::router()).await
 }

@@ -3,7 +3,7 @@
 use arbor_test_support::TestServer;
 
 async fn start() -> TestServer {
-    TestServer::serve(site::app::router()).await
+    TestServer::serve(site::router()).await
 }
 
 #[tokio::test]
@@ -29,6 +29,13 @@ async fn a_post_and_its_open_graph_image() {
     assert_eq!(post.header("x-nextjs-cache"), "HIT");
     assert!(post.text().contains("<h1>Hello, &lt;world&gt;</h1>"));
     assert!(post.text().contains("src=\"/blog/hello/opengraph-image\""));
+    // Linked from the head at the address the site is published at.
+    assert!(post.text().contains(
+        "<meta property=\"og:image\" content=\"https://example.com/blog/hello/opengraph-image?"
+    ));
+    assert!(post
+        .text()
+        .contains("<meta property=\"og:image:alt\" content=\"The post's title on a dark card\"/>"));
     let image = server.get("/blog/hello/opengraph-image").await;
     assert_eq!(image.status, 200);
     assert_eq!(image.header("content-type"), "image/png");
