@@ -288,12 +288,12 @@ fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Pa
     out
 }
 
-/// Text as an HTML attribute value.
+/// Text as an HTML attribute value, escaped as `html!` escapes it.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    let _ = maud::Escaper::new(&mut out).write_str(text);
+    out
 }
 
 /// A whole HTML document: `<!DOCTYPE html>` unless the markup starts with one, and `head`
