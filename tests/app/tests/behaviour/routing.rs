@@ -159,3 +159,18 @@ async fn manifest_lists_every_route() {
     }
     assert!(!patterns.iter().any(|p| p.contains("private")));
 }
+
+#[tokio::test]
+async fn an_unmatched_percent_encoded_path_gets_the_same_not_found() {
+    let server = start().await;
+    let plain = server.get("/no-such-page").await;
+    assert_eq!(plain.status, 404);
+    for path in ["/no%20such%20page", "/%E2%9C%93/x", "/a%2Fb", "/%7Euser"] {
+        let encoded = server.get(path).await;
+        assert_eq!(encoded.status, 404, "{path}");
+        assert_eq!(encoded.body, plain.body, "{path}");
+        for name in ["content-type", "cache-control", "x-nextjs-cache"] {
+            assert_eq!(encoded.header(name), plain.header(name), "{path}: {name}");
+        }
+    }
+}
