@@ -404,6 +404,23 @@ fn head_tags(model: &AppModel, found: &Found, page: &std::path::Path) -> Option<
         candidates.push((kind, depth(own), base.to_owned(), tag));
     }
     let mut tags = Vec::new();
+    // The web app manifest, static or generated, at the root.
+    let manifest = model
+        .static_files
+        .iter()
+        .filter(|f| f.problem.is_none())
+        .map(|f| f.pattern.clone())
+        .find(|p| p.starts_with("/manifest."))
+        .or_else(|| {
+            model
+                .metadata
+                .iter()
+                .find(|m| m.kind == crate::model::MetadataKind::Manifest && m.at_root)
+                .map(|m| m.kind.url())
+        });
+    if let Some(href) = manifest {
+        tags.push(quote!(::arbor::__codegen::HeadTag::Manifest { href: #href }));
+    }
     for kind in ["favicon", "icon", "apple-icon", "og", "twitter"] {
         let deepest = candidates.iter().filter(|c| c.0 == kind).map(|c| c.1).max();
         let mut chosen: Vec<_> = candidates

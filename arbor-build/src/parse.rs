@@ -103,6 +103,8 @@ pub struct RouteExports {
     pub body_read_twice: Vec<(Method, Vec<String>)>,
     /// The public constants declared in the file (`SIZE`, `ALT`).
     pub consts: Vec<String>,
+    /// Those whose value is a string literal, with it (`CONTENT_TYPE`).
+    pub const_strings: Vec<(String, String)>,
     /// The public functions declared in the file (not re-exported), with their signatures.
     pub signatures: Vec<Signature>,
 }
@@ -208,6 +210,13 @@ pub fn exports(source: &str) -> Option<RouteExports> {
             Item::Const(c) if is_reachable(&c.vis) => {
                 read_config(&mut out.config, c);
                 out.consts.push(c.ident.to_string());
+                if let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) = &*c.expr
+                {
+                    out.const_strings.push((c.ident.to_string(), text.value()));
+                }
             }
             Item::Use(u) => {
                 let mut names = Vec::new();

@@ -105,6 +105,20 @@ fn metadata_file(model: &AppModel, meta: &MetadataRoute) -> Option<Diagnostic> {
                 .help(format!("add `pub async fn {name}() -> {returns}`")),
         );
     }
+    if meta.kind.is_image() {
+        let content_type = exports
+            .const_strings
+            .iter()
+            .find(|(name, _)| name == "CONTENT_TYPE");
+        if let Some((_, value)) = content_type.filter(|(_, v)| v != "image/png") {
+            return Some(
+                Diagnostic::error(format!("{path} asks for `{value}`"))
+                    .file(&meta.file.rel)
+                    .rule("`arbor::image::ImageResponse` renders PNG images")
+                    .help("set `pub const CONTENT_TYPE: &str = \"image/png\";`, or leave it out"),
+            );
+        }
+    }
     let pattern = meta.pattern();
     let route = model.endpoints.iter().find(|r| r.pattern() == pattern)?;
     Some(

@@ -16,9 +16,29 @@
 //! # assert_eq!(text, "User-Agent: *\nAllow: /\nDisallow: /private/\n\nSitemap: https://example.com/sitemap.xml\n");
 //! ```
 //!
-//! They are static: rendered once before the server takes traffic and served from the cache
-//! (`x-nextjs-cache: HIT`, `Cache-Control: public, max-age=0, must-revalidate`); GET and HEAD
-//! only.
+//! The files, and where they may be:
+//!
+//! | file | answers | returns |
+//! | --- | --- | --- |
+//! | `app/robots.rs` | `/robots.txt` | [`Robots`] |
+//! | `app/manifest.rs` | `/manifest.webmanifest` | [`Manifest`] |
+//! | `**/sitemap.rs` | `sitemap.xml` in its folder | [`Sitemap`] |
+//! | `**/icon.rs`, `apple-icon.rs` | `icon`, `apple-icon` in its folder | `arbor::image::ImageResponse` |
+//! | `**/opengraph-image.rs`, `twitter-image.rs` | `opengraph-image`, `twitter-image` | `arbor::image::ImageResponse` |
+//!
+//! The function takes the arguments of a route handler: `RouteContext<Params>` for a file
+//! under a dynamic folder, and [`MetadataId`] when the file also exports `generate_sitemaps`
+//! (then it answers `sitemap/{id}.xml` for each id, and no `sitemap.xml`) or
+//! `generate_image_metadata` (`icon/{id}`...); an id they do not return is 404. An image file
+//! may export `pub const SIZE: (u32, u32)` and `pub const ALT: &str`, which pages link with.
+//! The same names as static files (`favicon.ico`, `icon.png`, `opengraph-image.jpg` and its
+//! `.alt.txt`, `robots.txt`, `sitemap.xml`, `manifest.json`...) are served as they are.
+//!
+//! A file is static unless its URL has a dynamic segment, its function reads the request, or
+//! it sets `DYNAMIC` / `REVALIDATE`: rendered once before the server takes traffic and served
+//! from the cache (`x-nextjs-cache: HIT`, `Cache-Control: public, max-age=0,
+//! must-revalidate`). GET and HEAD only; a form POST to a static one gets the file, as Next.js
+//! answers what may be a server action.
 
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::HeaderValue;
@@ -482,6 +502,11 @@ impl<S: Send + Sync> crate::handler::Argument<S, crate::handler::ViaArbor> for M
 pub trait GeneratedId {
     /// The id, as it appears in the URL.
     fn id(&self) -> String;
+
+    /// The size of the image it names, when it says.
+    fn size(&self) -> Option<(u32, u32)> {
+        None
+    }
 }
 
 macro_rules! display_id {
@@ -495,6 +520,56 @@ macro_rules! display_id {
 }
 
 display_id!(String, &'static str, u8, u16, u32, u64, usize, i32, i64);
+
+/// One image a `generate_image_metadata` lists, as Next.js's `generateImageMetadata` returns
+/// it: its id, and the size its `ImageResponse` is rendered at unless it sets its own.
+///
+/// ```
+/// use arbor::metadata::ImageMetadata;
+///
+/// pub async fn generate_image_metadata() -> Vec<ImageMetadata> {
+///     vec![
+///         ImageMetadata::new("small").size(16, 16),
+///         ImageMetadata::new("large").size(48, 48),
+///     ]
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageMetadata {
+    id: String,
+    size: Option<(u32, u32)>,
+}
+
+impl ImageMetadata {
+    /// The image with this id (`/icon/{id}`).
+    pub fn new(id: impl Into<String>) -> Self {
+        ImageMetadata {
+            id: id.into(),
+            size: None,
+        }
+    }
+
+    /// Its width and height.
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.size = Some((width, height));
+        self
+    }
+}
+
+impl GeneratedId for ImageMetadata {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    fn size(&self) -> Option<(u32, u32)> {
+        self.size
+    }
+}
+
+/// The size a generated id's entry gives its image, carried from [`Generated`] to the
+/// [`Rendered`] it wraps.
+#[derive(Debug, Clone, Copy)]
+struct IdSize((u32, u32));
 
 /// A metadata file's function and the answer it gives, as the generated router registers it.
 #[doc(hidden)]
@@ -542,10 +617,11 @@ where
         cx: crate::handler::Context,
         state: S,
     ) -> futures_util::future::BoxFuture<'static, http::Response<Body>> {
+        let size = req.extensions().get::<IdSize>().map(|s| s.0).or(self.size);
         Box::pin(async move {
             let (value, mut cx) = self.file_fn.render(req, cx, state).await;
             let mut response = match value {
-                Ok(value) => match self.size {
+                Ok(value) => match size {
                     Some(size) => value.sized(size).answer().await,
                     None => value.answer().await,
                 },
@@ -603,13 +679,21 @@ where
             .and_then(|m| m.params.last())
             .and_then(|raw| raw.strip_suffix(self.suffix))
             .map(str::to_owned);
+        let mut req = req;
         Box::pin(async move {
-            let known = match id {
-                Some(id) => (self.generate)().await.iter().any(|i| i.id() == id),
-                None => false,
+            let found = match id {
+                Some(id) => (self.generate)()
+                    .await
+                    .into_iter()
+                    .find(|i| i.id() == id)
+                    .map(|i| i.size()),
+                None => None,
             };
-            if !known {
+            let Some(size) = found else {
                 return crate::answers::not_found_text();
+            };
+            if let Some(size) = size {
+                req.extensions_mut().insert(IdSize(size));
             }
             self.handler.call(req, cx, state).await
         })

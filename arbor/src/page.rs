@@ -198,6 +198,11 @@ where
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub enum HeadTag {
+    /// `<link rel="manifest" href=... crossorigin="use-credentials">`: the web app manifest.
+    Manifest {
+        /// Its path (`/manifest.webmanifest`).
+        href: &'static str,
+    },
     /// `<link rel=... href=... sizes=... type=...>`: an icon, at a path of this site.
     Link {
         /// `icon` or `apple-touch-icon`.
@@ -235,6 +240,13 @@ fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Pa
     let mut out = String::new();
     for tag in tags {
         match *tag {
+            HeadTag::Manifest { href } => {
+                let _ = write!(
+                    out,
+                    "<link rel=\"manifest\" href=\"{}\" crossorigin=\"use-credentials\"/>",
+                    escape(href)
+                );
+            }
             HeadTag::Link {
                 rel,
                 pattern,

@@ -23,6 +23,7 @@ async fn the_head_links_the_metadata_images_of_the_page_and_above() {
     // The root's static favicon and icon (sizes read from the files), its generated apple
     // icon, and the Open Graph image of the page's own folder, at an absolute URL.
     for tag in [
+        "<link rel=\"manifest\" href=\"/manifest.webmanifest\" crossorigin=\"use-credentials\"/>",
         "<link rel=\"icon\" href=\"/favicon.ico?favicon.",
         "\" sizes=\"16x16\" type=\"image/x-icon\"/>",
         "<link rel=\"icon\" href=\"/icon.png?icon.",
