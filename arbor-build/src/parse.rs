@@ -66,6 +66,10 @@ pub struct SegmentConfig {
     pub dynamic: bool,
     /// `pub const REVALIDATE: Revalidate = ...;`
     pub revalidate: bool,
+    /// The `Dynamic` variant `DYNAMIC` names (`ForceStatic`).
+    pub dynamic_value: Option<String>,
+    /// What `REVALIDATE` says: `Never`, or a number of seconds.
+    pub revalidate_value: Option<String>,
     /// `pub const DYNAMIC_PARAMS: bool = ...;`
     pub dynamic_params: bool,
     /// `pub async fn generate_static_params() -> Vec<Params>`
@@ -290,6 +294,7 @@ fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
     match item.ident.to_string().as_str() {
         "DYNAMIC" => {
             config.dynamic = true;
+            config.dynamic_value = last_segment(&item.expr);
             let ok = last_segment(&item.expr).is_some_and(|v| {
                 matches!(
                     v.as_str(),
@@ -305,6 +310,16 @@ fn read_config(config: &mut SegmentConfig, item: &syn::ItemConst) {
         }
         "REVALIDATE" => {
             config.revalidate = true;
+            config.revalidate_value = match &*item.expr {
+                syn::Expr::Call(call) => match call.args.first() {
+                    Some(syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Int(n),
+                        ..
+                    })) => Some(n.base10_digits().to_owned()),
+                    _ => None,
+                },
+                other => last_segment(other),
+            };
             let ok = match &*item.expr {
                 syn::Expr::Call(call) => {
                     last_segment(&call.func).as_deref() == Some("Seconds")

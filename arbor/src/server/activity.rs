@@ -134,6 +134,16 @@ impl Activity {
     }
 
     /// Whether any request came in on this connection.
+    /// Whether a request head is arriving, or the connection moved a byte (or was accepted)
+    /// within `within`.
+    pub(crate) fn is_fresh(&self, within: std::time::Duration) -> bool {
+        let within = u64::try_from(within.as_millis()).unwrap_or(u64::MAX);
+        match self.state() {
+            State::Busy | State::ReadingHead(_) => true,
+            State::Idle(since) => self.clock.now().saturating_sub(since) < within,
+        }
+    }
+
     pub(crate) fn has_served(&self) -> bool {
         self.served.load(Relaxed)
     }

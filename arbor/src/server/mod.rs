@@ -128,8 +128,17 @@ impl Server {
     }
 
     /// Binds to `HOSTNAME`:`PORT` from the environment, like `next start -H -p`
-    /// (default `127.0.0.1:3000`).
+    /// (default `127.0.0.1:3000`), or takes the listening socket it was handed: the
+    /// socket-activation convention of systemd and `arbor dev` (`LISTEN_FDS`, the socket as
+    /// file descriptor 3). A server that took one tells whoever handed it that it is ready, once
+    /// its static routes are rendered, through `NOTIFY_SOCKET` (`READY=1`), as systemd's
+    /// `Type=notify` services do.
     pub async fn from_env() -> io::Result<Server> {
+        if let Some(listener) = inherited_listener()? {
+            let mut server = Server::from_listener(listener);
+            server.host = std::env::var("HOSTNAME").ok();
+            return Ok(server);
+        }
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "127.0.0.1".to_owned());
         let port = match std::env::var("PORT") {
             Ok(port) => port.parse::<u16>().map_err(|_| {
@@ -264,6 +273,7 @@ impl Server {
         let mut backoff = budget::Backoff::default();
         let mut last_warning: Option<std::time::Instant> = None;
         tracing::info!("listening on http://{addr}");
+        notify_ready();
 
         tokio::pin!(signal);
         'serve: loop {
@@ -384,6 +394,28 @@ fn origin(host: Option<&str>, addr: SocketAddr) -> String {
         },
     };
     format!("http://{name}:{}", addr.port())
+}
+
+/// The listening socket handed over in `LISTEN_FDS`, if any (`LISTEN_PID`, when set, must be
+/// this process).
+fn inherited_listener() -> io::Result<Option<TcpListener>> {
+    let Some(listener) = listenfd::ListenFd::from_env().take_tcp_listener(0)? else {
+        return Ok(None);
+    };
+    listener.set_nonblocking(true)?;
+    TcpListener::from_std(listener).map(Some)
+}
+
+/// `READY=1` to `NOTIFY_SOCKET`, when whoever started the server asks for it.
+fn notify_ready() {
+    #[cfg(unix)]
+    if let Some(path) = std::env::var_os("NOTIFY_SOCKET") {
+        let sent = std::os::unix::net::UnixDatagram::unbound()
+            .and_then(|socket| socket.send_to(b"READY=1", &path));
+        if let Err(err) = sent {
+            tracing::warn!(error = %err, "could not tell NOTIFY_SOCKET the server is ready");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -134,6 +134,10 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX / 2)
 }
 
+/// How recent a connection's last byte (or its accepting) must be, at shutdown, for its first
+/// request to be awaited and answered rather than the connection dropped.
+const FRESH_AT_SHUTDOWN: Duration = Duration::from_secs(1);
+
 /// A connection hyper can finish gracefully.
 pub(crate) trait Graceful: Future<Output = Result<Self::Done, Self::Error>> {
     /// What the connection gives when it ends well.
@@ -211,9 +215,13 @@ impl<C: Graceful> Future for Watched<C> {
             };
             if let Some(why) = close {
                 *this.finishing = true;
-                if !this.activity.has_served() {
+                let fresh = why == "shutdown" && this.activity.is_fresh(FRESH_AT_SHUTDOWN);
+                if !this.activity.has_served() && !fresh {
                     // No request yet: nothing to answer or flush, and hyper's graceful
-                    // shutdown would wait for the first request.
+                    // shutdown would wait for the first request. A connection accepted just
+                    // before a shutdown is the exception: its request is on its way (a
+                    // client that connected while `arbor dev` swapped servers), and is
+                    // answered before the connection closes.
                     tracing::debug!(reason = why, "connection closed before its first request");
                     return Poll::Ready(Ok(None));
                 }

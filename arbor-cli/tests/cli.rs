@@ -1,0 +1,258 @@
+//! The `arbor` binary, run as a user runs it.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn arbor() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_arbor"))
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    arbor()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("arbor runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "arbor failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn routes_of_the_examples() {
+    for example in ["comments", "middleware-auth", "isr", "site"] {
+        let dir = workspace().join("examples").join(example);
+        let table = stdout(&run_in(&dir, &["routes"]));
+        insta::assert_snapshot!(format!("routes_{example}"), table);
+        let json = stdout(&run_in(&dir, &["routes", "--json"]));
+        let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        insta::assert_json_snapshot!(format!("routes_{example}_json"), parsed);
+    }
+}
+
+#[test]
+fn routes_names_the_package_it_cannot_find() {
+    let output = run_in(&workspace(), &["routes", "-p", "no-such-package"]);
+    assert!(!output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "error: no package named `no-such-package` in this workspace"
+    );
+}
+
+/// A folder of its own under the target folder, emptied.
+fn scratch(name: &str) -> PathBuf {
+    let dir = workspace()
+        .join("target")
+        .join("arbor-cli-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.parent().expect("parent")).expect("scratch folder");
+    dir
+}
+
+/// Where the projects the tests create are built: one folder for all of them, apart from the
+/// workspace's own (which the running `cargo test` holds).
+fn project_target() -> PathBuf {
+    workspace()
+        .join("target")
+        .join("arbor-cli-tests")
+        .join("target")
+}
+
+/// `arbor new`, with the workspace's lock file so that it builds with the same versions.
+fn new_project(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    let output = arbor().arg("new").arg(&dir).output().expect("arbor new");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
+    dir
+}
+
+#[test]
+fn new_writes_a_project_that_passes_its_tests() {
+    let dir = new_project("fresh");
+    let test = Command::new(env!("CARGO"))
+        .args(["test", "--offline"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", project_target())
+        .output()
+        .expect("cargo test");
+    let text = String::from_utf8_lossy(&test.stdout);
+    assert!(
+        test.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+    assert!(text.contains("test serves_its_routes ... ok"), "{text}");
+    // A second time into the same folder: refused, and nothing is touched.
+    let again = arbor().arg("new").arg(&dir).output().expect("arbor new");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// One request on a new connection: the status and the body, or why it failed.
+fn get(port: u16) -> Result<(u16, String), String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .map_err(|e| e.to_string())?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status in {response:?}"))?;
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, body))
+}
+
+/// `arbor dev`, stopped by its PID when dropped.
+struct Dev(Child);
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        if let Some(pid) = rustix::process::Pid::from_raw(self.0.id() as i32) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        }
+        let _ = self.0.wait();
+    }
+}
+
+/// Requests `/` every 10 ms until `until` says stop; returns every failure.
+fn request_loop(port: u16, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Vec<String> {
+    let mut failures = Vec::new();
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        match get(port) {
+            Ok((status, _)) if status < 500 => {}
+            Ok((status, body)) => failures.push(format!("{status}: {body}")),
+            Err(err) => failures.push(err),
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    failures
+}
+
+fn wait_for_body(port: u16, body: &str, within: Duration) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        if let Ok((200, got)) = get(port) {
+            if got == body {
+                return started.elapsed();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("`{body}` was not served within {within:?}");
+}
+
+#[test]
+fn dev_reloads_without_dropping_a_request_and_keeps_serving_through_a_failed_build() {
+    let dir = new_project("dev");
+    let port = free_port();
+    let log = dir.with_extension("log");
+    let dev = Dev(arbor()
+        .args(["dev", "--port", &port.to_string()])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", project_target())
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("arbor dev"));
+    wait_for_body(port, "Hello from Arbor", Duration::from_secs(600));
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let looping = {
+        let stop = stop.clone();
+        std::thread::spawn(move || request_loop(port, stop))
+    };
+    let route = dir.join("app/route.rs");
+    let original = std::fs::read_to_string(&route).expect("route");
+    // An edit: the new body is served.
+    std::fs::write(&route, original.replace("Hello from Arbor", "Hello again")).expect("edit");
+    wait_for_body(port, "Hello again", Duration::from_secs(120));
+    // A broken edit: the error is printed, the previous server goes on answering.
+    std::fs::write(
+        &route,
+        original.replace("Response::text(\"Hello from Arbor\")", "Response::text("),
+    )
+    .expect("edit");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("still serving the previous build")
+    {
+        assert!(Instant::now() < deadline, "no build failure reported");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(port), Ok((200, "Hello again".to_owned())));
+    let printed = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        printed.contains("app/route.rs:"),
+        "the error names the file: {printed}"
+    );
+    // Fixed again: served.
+    std::fs::write(&route, original.replace("Hello from Arbor", "Hello, fixed")).expect("edit");
+    wait_for_body(port, "Hello, fixed", Duration::from_secs(120));
+
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let failures = looping.join().expect("request loop");
+    assert!(
+        failures.is_empty(),
+        "failed requests across reloads: {failures:?}"
+    );
+    drop(dev);
+    // A second `arbor dev` on a port in use says so.
+    let busy = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let busy_port = busy.local_addr().expect("addr").port();
+    let output = arbor()
+        .args(["dev", "--port", &busy_port.to_string()])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("arbor dev");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains(&format!("port {busy_port} on 127.0.0.1 is in use")),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
