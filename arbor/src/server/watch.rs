@@ -214,23 +214,39 @@ impl<C: Graceful> Future for Watched<C> {
                 this.activity.closing().map(Close::reason)
             };
             if let Some(why) = close {
-                *this.finishing = true;
-                let fresh = why == "shutdown" && this.activity.is_fresh(FRESH_AT_SHUTDOWN);
-                if !this.activity.has_served() && !fresh {
-                    // No request yet: nothing to answer or flush, and hyper's graceful
-                    // shutdown would wait for the first request. A connection accepted just
-                    // before a shutdown is the exception: its request is on its way (a
-                    // client that connected while `arbor dev` swapped servers), and is
-                    // answered before the connection closes.
-                    tracing::debug!(reason = why, "connection closed before its first request");
-                    return Poll::Ready(Ok(None));
+                // A connection accepted just before a shutdown, with no request yet: its
+                // request is on its way (a client that connected while `arbor dev` swapped
+                // servers). It runs on until that request is in, then closes gracefully.
+                let awaiting_first = why == "shutdown"
+                    && !this.activity.has_served()
+                    && this.activity.is_fresh(FRESH_AT_SHUTDOWN);
+                if !awaiting_first {
+                    *this.finishing = true;
+                    if !this.activity.has_served() {
+                        // No request yet: nothing to answer or flush, and hyper's graceful
+                        // shutdown would wait for the first request.
+                        tracing::debug!(reason = why, "connection closed before its first request");
+                        return Poll::Ready(Ok(None));
+                    }
+                    tracing::debug!(reason = why, "closing connection");
+                    this.conn.as_mut().graceful_shutdown();
                 }
-                tracing::debug!(reason = why, "closing connection");
-                this.conn.as_mut().graceful_shutdown();
             }
         }
-        this.conn
-            .poll(cx)
-            .map(|done| done.map(Some).map_err(Into::into))
+        let polled = this.conn.as_mut().poll(cx);
+        if polled.is_pending()
+            && !*this.finishing
+            && this.connections.shutting_down()
+            && this.activity.has_served()
+        {
+            // The awaited first request came in (and may be answered already): close now.
+            *this.finishing = true;
+            this.conn.as_mut().graceful_shutdown();
+            return this
+                .conn
+                .poll(cx)
+                .map(|done| done.map(Some).map_err(Into::into));
+        }
+        polled.map(|done| done.map(Some).map_err(Into::into))
     }
 }
