@@ -75,6 +75,8 @@ enum Command {
 enum Template {
     /// A static route and a dynamic one, with a test.
     Minimal,
+    /// The comments API on SQLite (create, read, update, delete) with a proxy and a test.
+    Api,
 }
 
 fn main() -> ExitCode {
@@ -82,9 +84,15 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::New {
             dir,
-            template: Template::Minimal,
+            template,
             arbor_version,
-        } => new::run(&dir, arbor_version.as_deref()),
+        } => {
+            let template = match template {
+                Template::Minimal => new::Template::Minimal,
+                Template::Api => new::Template::Api,
+            };
+            new::run(&dir, template, arbor_version.as_deref())
+        }
         Command::Dev { package, port } => dev::run(package.as_deref(), port),
         Command::Routes { package, json } => routes::run(package.as_deref(), json),
         Command::Build { package } => routes::build(package.as_deref()),

@@ -37,6 +37,69 @@ const MINIMAL: &[(&str, &str)] = &[
     ),
 ];
 
+/// The files of the `api` template: the comments API of `examples/comments` (its database,
+/// its routes), with a proxy and a test of its own.
+const API: &[(&str, &str)] = &[
+    (
+        "Cargo.toml",
+        include_str!("../templates/api/Cargo.toml.tmpl"),
+    ),
+    ("build.rs", include_str!("../templates/minimal/build.rs")),
+    (".gitignore", "/target\n/comments.db*\n"),
+    ("README.md", include_str!("../templates/api/README.md")),
+    ("proxy.rs", include_str!("../templates/api/proxy.rs")),
+    (
+        "src/lib.rs",
+        include_str!("../../examples/comments/src/lib.rs"),
+    ),
+    (
+        "src/main.rs",
+        include_str!("../../examples/comments/src/main.rs"),
+    ),
+    (
+        "src/db.rs",
+        include_str!("../../examples/comments/src/db.rs"),
+    ),
+    (
+        "app/not-found.rs",
+        include_str!("../../examples/comments/app/not-found.rs"),
+    ),
+    (
+        "app/_lib/input.rs",
+        include_str!("../../examples/comments/app/_lib/input.rs"),
+    ),
+    (
+        "app/comments/route.rs",
+        include_str!("../../examples/comments/app/comments/route.rs"),
+    ),
+    (
+        "app/comments/[id]/route.rs",
+        include_str!("../../examples/comments/app/comments/[id]/route.rs"),
+    ),
+    (
+        "tests/api.rs",
+        include_str!("../templates/api/tests/api.rs"),
+    ),
+];
+
+/// A starting point of `arbor new`.
+#[derive(Debug, Clone, Copy)]
+pub enum Template {
+    /// A static route and a dynamic one, with a test.
+    Minimal,
+    /// The comments API on SQLite, with a proxy and a test.
+    Api,
+}
+
+impl Template {
+    fn files(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Template::Minimal => MINIMAL,
+            Template::Api => API,
+        }
+    }
+}
+
 /// Where the Arbor sources this command was built from are: their crates are the new
 /// project's dependencies unless a published version is asked for.
 fn sources() -> PathBuf {
@@ -44,7 +107,7 @@ fn sources() -> PathBuf {
 }
 
 /// Writes the project into `dir`.
-pub fn run(dir: &Path, arbor_version: Option<&str>) -> Result {
+pub fn run(dir: &Path, template: Template, arbor_version: Option<&str>) -> Result {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)?.next().is_none();
         if !empty {
@@ -71,8 +134,12 @@ pub fn run(dir: &Path, arbor_version: Option<&str>) -> Result {
         }
     };
     let crate_name = name.replace('-', "_");
-    for (path, text) in MINIMAL {
+    let files = template.files();
+    for (path, text) in files {
         let text = text
+            // The example's own crate name, in the files the api template shares with it.
+            .replace("comments::", &format!("{crate_name}::"))
+            .replace("cargo run -p comments", "cargo run")
             .replace("{{name}}", &name)
             .replace("{{crate}}", &crate_name)
             .replace("{{arbor}}", &arbor)
@@ -87,7 +154,7 @@ pub fn run(dir: &Path, arbor_version: Option<&str>) -> Result {
         "{} created {} ({} files)\n\n  cd {}\n  cargo run      # http://localhost:3000\n  cargo test\n  arbor dev      # rebuilds on save",
         style::ok("✓"),
         name,
-        MINIMAL.len(),
+        files.len(),
         dir.display()
     );
     Ok(())

@@ -76,8 +76,17 @@ fn project_target() -> PathBuf {
 
 /// `arbor new`, with the workspace's lock file so that it builds with the same versions.
 fn new_project(name: &str) -> PathBuf {
+    new_project_from(name, "minimal")
+}
+
+fn new_project_from(name: &str, template: &str) -> PathBuf {
     let dir = scratch(name);
-    let output = arbor().arg("new").arg(&dir).output().expect("arbor new");
+    let output = arbor()
+        .arg("new")
+        .arg(&dir)
+        .args(["--template", template])
+        .output()
+        .expect("arbor new");
     assert!(
         output.status.success(),
         "{}",
@@ -87,26 +96,47 @@ fn new_project(name: &str) -> PathBuf {
     dir
 }
 
-#[test]
-fn new_writes_a_project_that_passes_its_tests() {
-    let dir = new_project("fresh");
+/// `cargo test` in a project `arbor new` wrote: the output, after asserting it passed.
+fn cargo_test(dir: &Path) -> String {
     let test = Command::new(env!("CARGO"))
         .args(["test", "--offline"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("CARGO_TARGET_DIR", project_target())
         .output()
         .expect("cargo test");
-    let text = String::from_utf8_lossy(&test.stdout);
+    let text = String::from_utf8_lossy(&test.stdout).into_owned();
     assert!(
         test.status.success(),
         "{text}\n{}",
         String::from_utf8_lossy(&test.stderr)
     );
+    text
+}
+
+#[test]
+fn new_writes_a_project_that_passes_its_tests() {
+    let dir = new_project("fresh");
+    let text = cargo_test(&dir);
     assert!(text.contains("test serves_its_routes ... ok"), "{text}");
     // A second time into the same folder: refused, and nothing is touched.
     let again = arbor().arg("new").arg(&dir).output().expect("arbor new");
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn the_api_template_is_the_comments_api_behind_a_proxy() {
+    let dir = new_project_from("api", "api");
+    let text = cargo_test(&dir);
+    assert!(
+        text.contains("test comments_from_list_to_delete ... ok"),
+        "{text}"
+    );
+    let routes = stdout(&run_in(&dir, &["routes"]));
+    assert!(
+        routes.contains("/comments/[id]  route dynamic  GET DELETE PATCH (HEAD OPTIONS)  yes"),
+        "{routes}"
+    );
 }
 
 fn free_port() -> u16 {
