@@ -58,10 +58,7 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
         }
     })?;
     let port = listener.local_addr()?.port();
-    let notify_path = std::env::temp_dir().join(format!("arbor-dev-{}.sock", std::process::id()));
-    let _ = std::fs::remove_file(&notify_path);
-    let notify = UnixDatagram::bind(&notify_path)?;
-    notify.set_read_timeout(Some(Duration::from_millis(50)))?;
+    let notify = Notify::bind("dev")?;
 
     let (events, incoming) = mpsc::channel();
     let stop = events.clone();
@@ -90,8 +87,8 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
     let supervisor = Supervisor {
         project: &project,
         listener: &listener,
-        notify: &notify,
-        notify_path: &notify_path,
+        notify: &notify.socket,
+        notify_path: &notify.path,
         host: &host,
         port,
     };
@@ -138,7 +135,6 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
                 Ok(Event::Changed(more)) => paths.extend(supervisor.sources(more)),
                 Ok(Event::Stop) => {
                     stop_server(server.take());
-                    let _ = std::fs::remove_file(&notify_path);
                     return Ok(());
                 }
                 Err(_) => break,
@@ -174,11 +170,11 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
         }
     }
     stop_server(server.take());
-    let _ = std::fs::remove_file(&notify_path);
     Ok(())
 }
 
 /// What builds and starts servers.
+/// What builds and starts servers for `arbor dev`.
 struct Supervisor<'a> {
     project: &'a Project,
     listener: &'a TcpListener,
@@ -230,43 +226,17 @@ impl Supervisor<'_> {
             .target_dir
             .join("debug")
             .join(&self.project.bin);
-        let socket = self.listener.as_fd().try_clone_to_owned()?;
-        let mut command = Command::new(&binary);
-        command
-            .current_dir(&self.project.root)
-            .env("PORT", self.port.to_string())
-            .env("HOSTNAME", self.host)
-            .env("LISTEN_FDS", "1")
-            .env_remove("LISTEN_PID")
-            .env("NOTIFY_SOCKET", self.notify_path)
-            .fd_mappings(vec![FdMapping {
-                parent_fd: socket,
-                child_fd: 3,
-            }])
-            .map_err(|e| CliError::new(e.to_string()))?;
-        let mut child = command
-            .spawn()
-            .map_err(|e| CliError::new(format!("cannot start {}: {e}", binary.display())))?;
-        let deadline = Instant::now() + READY_WITHIN;
-        let mut message = [0u8; 64];
-        loop {
-            if let Ok(n) = self.notify.recv(&mut message) {
-                if message[..n].split(|b| *b == b'\n').any(|l| l == b"READY=1") {
-                    return Ok(child);
-                }
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(CliError::new(format!(
-                    "the new server exited ({status}) before it was ready"
-                )));
-            }
-            if Instant::now() > deadline {
-                stop_server(Some(child));
-                return Err(CliError::new(
-                    "the new server was not ready within 2 minutes",
-                ));
-            }
-        }
+        start_server(
+            &binary,
+            &self.project.root,
+            self.listener,
+            (self.notify, self.notify_path),
+            &[
+                ("PORT", self.port.to_string()),
+                ("HOSTNAME", self.host.to_owned()),
+            ],
+            Stdio::inherit(),
+        )
     }
 
     /// The changed files the server is built from.
@@ -304,6 +274,81 @@ impl Supervisor<'_> {
     }
 }
 
+/// Starts `binary` with `listener` handed over and waits until it says it is ready on
+/// `notify`.
+pub fn start_server(
+    binary: &Path,
+    root: &Path,
+    listener: &TcpListener,
+    (notify, notify_path): (&UnixDatagram, &Path),
+    env: &[(&str, String)],
+    stderr: Stdio,
+) -> Result<Child> {
+    let socket = listener.as_fd().try_clone_to_owned()?;
+    let mut command = Command::new(binary);
+    command
+        .current_dir(root)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("LISTEN_FDS", "1")
+        .env_remove("LISTEN_PID")
+        .env("NOTIFY_SOCKET", notify_path)
+        .stderr(stderr)
+        .fd_mappings(vec![FdMapping {
+            parent_fd: socket,
+            child_fd: 3,
+        }])
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let mut child = command
+        .spawn()
+        .map_err(|e| CliError::new(format!("cannot start {}: {e}", binary.display())))?;
+    let deadline = Instant::now() + READY_WITHIN;
+    let mut message = [0u8; 64];
+    loop {
+        if let Ok(n) = notify.recv(&mut message) {
+            if message[..n].split(|b| *b == b'\n').any(|l| l == b"READY=1") {
+                return Ok(child);
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(CliError::new(format!(
+                "the new server exited ({status}) before it was ready"
+            )));
+        }
+        if Instant::now() > deadline {
+            stop_server(Some(child));
+            return Err(CliError::new(
+                "the new server was not ready within 2 minutes",
+            ));
+        }
+    }
+}
+
+/// A datagram socket for `READY=1`, at a path of its own; removed when dropped.
+pub struct Notify {
+    /// The socket.
+    pub socket: UnixDatagram,
+    /// Its path.
+    pub path: PathBuf,
+}
+
+impl Notify {
+    /// Binds one for this process and `purpose`.
+    pub fn bind(purpose: &str) -> Result<Notify> {
+        let path =
+            std::env::temp_dir().join(format!("arbor-{purpose}-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let socket = UnixDatagram::bind(&path)?;
+        socket.set_read_timeout(Some(Duration::from_millis(50)))?;
+        Ok(Notify { socket, path })
+    }
+}
+
+impl Drop for Notify {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// `app/comments/route.rs`, or `3 files` for more. Files that are gone (an editor's
 /// temporary file) are left out unless nothing else changed.
 fn describe(root: &Path, paths: &[PathBuf]) -> String {
@@ -334,7 +379,7 @@ fn stop_in_background(server: Option<Child>) {
 }
 
 /// SIGTERM, wait for the server to finish its requests, SIGKILL if it takes too long.
-fn stop_server(server: Option<Child>) {
+pub fn stop_server(server: Option<Child>) {
     let Some(mut child) = server else { return };
     if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
         let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);

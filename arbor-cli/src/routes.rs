@@ -65,8 +65,70 @@ pub fn build(package: Option<&str>) -> Result {
             .join(&project.bin)
             .display()
     );
-    print!("{}", table(&rows_of(&model(&project)?)));
+    let binary = project.target_dir.join("release").join(&project.bin);
+    eprintln!("rendering the static routes...");
+    let times = prerender_times(&project, &binary)?;
+    let mut rows = rows_of(&model(&project)?);
+    for row in &mut rows {
+        if let Some((paths, micros)) = times.get(&row.pattern) {
+            let took = if *micros < 1000 {
+                format!("{micros} µs")
+            } else {
+                format!("{:.1} ms", *micros as f64 / 1000.0)
+            };
+            let noun = if *paths == 1 { "path" } else { "paths" };
+            row.kind = format!("{} ({paths} {noun}, {took})", row.kind);
+        }
+    }
+    print!("{}", table(&rows));
     Ok(())
+}
+
+/// Starts the release server on a free loopback port until it is ready, and reads from its
+/// log how long each static route took to render: paths and microseconds, by route.
+fn prerender_times(
+    project: &Project,
+    binary: &std::path::Path,
+) -> Result<std::collections::HashMap<String, (usize, u64)>> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let notify = crate::dev::Notify::bind("build")?;
+    let port = listener.local_addr()?.port().to_string();
+    // A file rather than a pipe: a server that logs much would fill a pipe nobody reads yet.
+    let log_path = std::env::temp_dir().join(format!("arbor-build-{}.log", std::process::id()));
+    let log_file = std::fs::File::create(&log_path)?;
+    let server = crate::dev::start_server(
+        binary,
+        &project.root,
+        &listener,
+        (&notify.socket, &notify.path),
+        &[
+            ("PORT", port),
+            ("HOSTNAME", "127.0.0.1".to_owned()),
+            ("RUST_LOG", "warn,arbor::prerender=debug".to_owned()),
+        ],
+        std::process::Stdio::from(log_file),
+    )?;
+    crate::dev::stop_server(Some(server));
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let _ = std::fs::remove_file(&log_path);
+    let mut times = std::collections::HashMap::new();
+    for line in log.lines() {
+        let field = |name: &str| {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(name))
+                .map(|v| v.trim_matches('"').to_owned())
+        };
+        if !line.contains("prerendered") {
+            continue;
+        }
+        let (Some(route), Some(micros)) = (field("route="), field("micros=")) else {
+            continue;
+        };
+        let entry = times.entry(route).or_insert((0usize, 0u64));
+        entry.0 += 1;
+        entry.1 += micros.parse::<u64>().unwrap_or(0);
+    }
+    Ok(times)
 }
 
 /// The app's model, as `build.rs` reads it.

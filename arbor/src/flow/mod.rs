@@ -272,7 +272,16 @@ impl Core {
                     pattern: route.pattern,
                     params,
                 };
+                let started = std::time::Instant::now();
                 static_cache::prerender(&shared.statics, get, cached, &path, matched).await?;
+                // `arbor build` reads these lines for its table.
+                tracing::debug!(
+                    target: "arbor::prerender",
+                    route = route.pattern,
+                    path = %path,
+                    micros = started.elapsed().as_micros() as u64,
+                    "prerendered"
+                );
             }
         }
         Ok(())
