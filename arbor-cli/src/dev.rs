@@ -21,7 +21,7 @@ use crate::project::{cargo, Project};
 use crate::{routes, style, Result};
 
 /// How long changes must be quiet before a rebuild starts.
-const QUIET: Duration = Duration::from_millis(80);
+const QUIET: Duration = Duration::from_millis(20);
 /// How long a new server may take to say it is ready.
 const READY_WITHIN: Duration = Duration::from_secs(120);
 /// How long the last server may take to stop when `arbor dev` does.
@@ -153,13 +153,16 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
                     "fix it and save: arbor dev builds again"
                 }
             ),
-            Ok(_) => match supervisor.start() {
+            Ok(built) => match supervisor.start() {
                 Ok(child) => {
                     stop_in_background(server.replace(child));
+                    let total = started.elapsed();
                     eprintln!(
-                        "{} reloaded in {:.1} s: {what}",
+                        "{} reloaded in {:.2} s (build {:.2} s, start {:.2} s): {what}",
                         style::ok("✓"),
-                        started.elapsed().as_secs_f64()
+                        total.as_secs_f64(),
+                        built.as_secs_f64(),
+                        total.saturating_sub(built).as_secs_f64()
                     );
                 }
                 Err(err) => eprintln!(

@@ -164,6 +164,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--routes", type=int, default=500)
+    parser.add_argument("--only", choices=["comments", "generated"], help="one of the two apps")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "-q", "-p", "arbor-cli"], cwd=ROOT, check=True)
     shutil.rmtree(os.path.join(WORK, "comments"), ignore_errors=True)
@@ -174,8 +175,11 @@ def main():
     generated = os.path.join(WORK, f"routes{args.routes}")
     subprocess.run([sys.executable, os.path.join(ROOT, "benches", "build-time", "generate.py"),
                     str(args.routes), generated, ROOT], check=True)
-    rows = [("examples/comments", measure("comments", comments, args.edits)),
-            (f"generated, {args.routes} routes", measure(f"routes{args.routes}", generated, args.edits))]
+    rows = []
+    if args.only in (None, "comments"):
+        rows.append(("examples/comments", measure("comments", comments, args.edits)))
+    if args.only in (None, "generated"):
+        rows.append((f"generated, {args.routes} routes", measure(f"routes{args.routes}", generated, args.edits)))
     print("\n| app | edit → new body, median | max | requests | failed |")
     print("| --- | --- | --- | --- | --- |")
     for name, (median, worst, sent, failed) in rows:
