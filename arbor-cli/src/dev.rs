@@ -155,6 +155,13 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
             ),
             Ok(built) => match supervisor.start() {
                 Ok(child) => {
+                    if server.is_none() {
+                        eprintln!(
+                            "{} serving {} at http://{shown}:{port}",
+                            style::ok("✓"),
+                            project.name
+                        );
+                    }
                     stop_in_background(server.replace(child));
                     let total = started.elapsed();
                     eprintln!(

@@ -286,3 +286,41 @@ fn dev_reloads_without_dropping_a_request_and_keeps_serving_through_a_failed_bui
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn dev_starts_once_a_broken_app_is_fixed() {
+    let dir = new_project("dev-broken");
+    let route = dir.join("app/route.rs");
+    let original = std::fs::read_to_string(&route).expect("route");
+    std::fs::write(
+        &route,
+        original.replace("Response::text(\"Hello from Arbor\")", "Response::text("),
+    )
+    .expect("edit");
+    let port = free_port();
+    let log = dir.with_extension("log");
+    let _dev = Dev(arbor()
+        .args(["dev", "--port", &port.to_string()])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", project_target())
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("arbor dev"));
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("the build failed")
+    {
+        assert!(Instant::now() < deadline, "no build failure reported");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Nothing serves yet, but the port is held: a connection waits for the first server.
+    std::fs::write(&route, &original).expect("fix");
+    wait_for_body(port, "Hello from Arbor", Duration::from_secs(120));
+    assert!(std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains(&format!("serving dev-broken at http://localhost:{port}")));
+}
