@@ -105,6 +105,22 @@ fn metadata_file(model: &AppModel, meta: &MetadataRoute) -> Option<Diagnostic> {
                 .help(format!("add `pub async fn {name}() -> {returns}`")),
         );
     }
+    let takes_id = exports
+        .signature(name)
+        .is_some_and(|s| s.args.iter().any(|a| a.ends_with("MetadataId")));
+    if takes_id && !meta.generates_ids() {
+        let generator = meta.kind.generator().unwrap_or("generate_sitemaps");
+        return Some(
+            Diagnostic::error(format!("{path} takes a `MetadataId` it is never given"))
+                .file(&meta.file.rel)
+                .rule(format!(
+                    "a metadata file is served under ids only when it exports `{generator}`, which lists them"
+                ))
+                .help(format!(
+                    "add `pub async fn {generator}() -> Vec<...>`, or take no `MetadataId`"
+                )),
+        );
+    }
     if meta.kind.is_image() {
         let content_type = exports
             .const_strings

@@ -121,8 +121,13 @@ pub fn run(dir: &Path, template: Template, arbor_version: Option<&str>) -> Resul
         .file_name()
         .and_then(|n| n.to_str())
         .map(package_name)
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| CliError::new(format!("{} has no usable name", dir.display())))?;
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "{} does not make a package name: the folder's name must start with a letter",
+                dir.display()
+            ))
+        })?;
     let (arbor, arbor_build) = match arbor_version {
         Some(version) => (format!("\"{version}\""), format!("\"{version}\"")),
         None => {

@@ -118,6 +118,16 @@ fn new_writes_a_project_that_passes_its_tests() {
     let dir = new_project("fresh");
     let text = cargo_test(&dir);
     assert!(text.contains("test serves_its_routes ... ok"), "{text}");
+    // A folder whose name is no package name: refused, and nothing is written.
+    let numbered = scratch("1st");
+    let refused = arbor()
+        .arg("new")
+        .arg(&numbered)
+        .output()
+        .expect("arbor new");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("must start with a letter"));
+    assert!(!numbered.exists());
     // A second time into the same folder: refused, and nothing is touched.
     let again = arbor().arg("new").arg(&dir).output().expect("arbor new");
     assert!(!again.status.success());
