@@ -87,8 +87,7 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
     let supervisor = Supervisor {
         project: &project,
         listener: &listener,
-        notify: &notify.socket,
-        notify_path: &notify.path,
+        notify: &notify,
         host: &host,
         port,
     };
@@ -188,8 +187,7 @@ pub fn run(package: Option<&str>, port: Option<u16>) -> Result {
 struct Supervisor<'a> {
     project: &'a Project,
     listener: &'a TcpListener,
-    notify: &'a UnixDatagram,
-    notify_path: &'a Path,
+    notify: &'a Notify,
     host: &'a str,
     port: u16,
 }
@@ -240,7 +238,7 @@ impl Supervisor<'_> {
             &binary,
             &self.project.root,
             self.listener,
-            (self.notify, self.notify_path),
+            self.notify,
             &[
                 ("PORT", self.port.to_string()),
                 ("HOSTNAME", self.host.to_owned()),
@@ -290,7 +288,7 @@ pub fn start_server(
     binary: &Path,
     root: &Path,
     listener: &TcpListener,
-    (notify, notify_path): (&UnixDatagram, &Path),
+    notify: &Notify,
     env: &[(&str, String)],
     stderr: Stdio,
 ) -> Result<Child> {
@@ -301,7 +299,7 @@ pub fn start_server(
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .env("LISTEN_FDS", "1")
         .env_remove("LISTEN_PID")
-        .env("NOTIFY_SOCKET", notify_path)
+        .env("NOTIFY_SOCKET", &notify.path)
         .stderr(stderr)
         .fd_mappings(vec![FdMapping {
             parent_fd: socket,
@@ -314,7 +312,7 @@ pub fn start_server(
     let deadline = Instant::now() + READY_WITHIN;
     let mut message = [0u8; 64];
     loop {
-        if let Ok(n) = notify.recv(&mut message) {
+        if let Ok(n) = notify.socket.recv(&mut message) {
             if message[..n].split(|b| *b == b'\n').any(|l| l == b"READY=1") {
                 return Ok(child);
             }

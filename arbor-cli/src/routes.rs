@@ -100,7 +100,7 @@ fn prerender_times(
         binary,
         &project.root,
         &listener,
-        (&notify.socket, &notify.path),
+        &notify,
         &[
             ("PORT", port),
             ("HOSTNAME", "127.0.0.1".to_owned()),

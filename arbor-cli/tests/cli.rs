@@ -185,6 +185,22 @@ fn get(port: u16) -> Result<(u16, String), String> {
 /// `arbor dev`, stopped by its PID when dropped.
 struct Dev(Child);
 
+impl Dev {
+    /// `arbor dev --port port` in `dir`, its stderr into `log`.
+    fn start(dir: &Path, port: u16, log: &Path) -> Dev {
+        Dev(arbor()
+            .args(["dev", "--port", &port.to_string()])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", project_target())
+            .env("CARGO_NET_OFFLINE", "true")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("log"))
+            .spawn()
+            .expect("arbor dev"))
+    }
+}
+
 impl Drop for Dev {
     fn drop(&mut self) {
         if let Some(pid) = rustix::process::Pid::from_raw(self.0.id() as i32) {
@@ -226,16 +242,7 @@ fn dev_reloads_without_dropping_a_request_and_keeps_serving_through_a_failed_bui
     let dir = new_project("dev");
     let port = free_port();
     let log = dir.with_extension("log");
-    let dev = Dev(arbor()
-        .args(["dev", "--port", &port.to_string()])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", project_target())
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("arbor dev"));
+    let dev = Dev::start(&dir, port, &log);
     wait_for_body(port, "Hello from Arbor", Duration::from_secs(600));
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -309,16 +316,7 @@ fn dev_starts_once_a_broken_app_is_fixed() {
     .expect("edit");
     let port = free_port();
     let log = dir.with_extension("log");
-    let _dev = Dev(arbor()
-        .args(["dev", "--port", &port.to_string()])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", project_target())
-        .env("CARGO_NET_OFFLINE", "true")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log"))
-        .spawn()
-        .expect("arbor dev"));
+    let _dev = Dev::start(&dir, port, &log);
     let deadline = Instant::now() + Duration::from_secs(600);
     while !std::fs::read_to_string(&log)
         .unwrap_or_default()

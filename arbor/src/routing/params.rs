@@ -117,39 +117,23 @@ impl Params {
     /// `pattern` (`/posts/[slug]/opengraph-image`) with its parameters taken from these, by
     /// position: the pattern of a folder above the route that matched.
     pub(crate) fn fill(&self, pattern: &str) -> String {
-        let mut index = 0;
-        let mut parts = Vec::new();
-        let values: Vec<Value> = self.values.iter().cloned().collect();
-        for segment in pattern.split('/').filter(|s| !s.is_empty()) {
-            if !(segment.starts_with('[') && segment.ends_with(']')) {
-                parts.push(Part::Static(segment));
-                continue;
-            }
-            parts.push(match values.get(index) {
-                Some(Value::One(s)) => Part::One(s.clone()),
-                Some(Value::Many(v)) => Part::Many(v.clone()),
-                _ => Part::None,
-            });
-            index += 1;
-        }
-        let borrowed: Vec<PathPart<'_>> = parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Static(s) => Some(PathPart::Static(s)),
-                Part::One(s) => Some(PathPart::One(s)),
-                Part::Many(v) => Some(PathPart::Many(v)),
-                Part::None => None,
+        let mut values = self.values.iter();
+        let parts: Vec<PathPart<'_>> = pattern
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .filter_map(|segment| {
+                if !(segment.starts_with('[') && segment.ends_with(']')) {
+                    return Some(PathPart::Static(segment));
+                }
+                match values.next() {
+                    Some(Value::One(s)) => Some(PathPart::One(s)),
+                    Some(Value::Many(v)) => Some(PathPart::Many(v)),
+                    _ => None,
+                }
             })
             .collect();
-        build_path(&borrowed)
+        build_path(&parts)
     }
-}
-
-enum Part<'a> {
-    Static(&'a str),
-    One(String),
-    Many(Vec<String>),
-    None,
 }
 
 /// A URL path from its parts, each parameter segment percent-encoded.
