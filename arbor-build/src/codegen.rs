@@ -111,9 +111,18 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
             pub mod #ident;
         }
     });
+    let config_module = model.config.file.as_ref().map(|_| {
+        let path = format!("../{}", crate::config::FILE);
+        quote! {
+            #[doc = " `arbor.config.rs`: redirects, rewrites and headers, compiled at build time."]
+            #[path = #path]
+            pub mod arbor_config;
+        }
+    });
     let tree = quote! {
         include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 
+        #config_module
         #middleware
         #body
         #not_found
@@ -130,6 +139,7 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
             &found.params_impls,
             not_found_registration(input, &found),
             input.middleware,
+            render_config(&model.config),
             &public_files(input),
             &[
                 page_registrations(input.model, &found),
@@ -148,6 +158,74 @@ fn condition(c: &Condition) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     quote!(::arbor::__codegen::CompiledCondition { kind: ::arbor::middleware::HasKind::#kind, key: #key, value: #value })
+}
+
+/// The app config's rules, compiled, and a check that the file's constants have their types.
+fn render_config(config: &crate::config::AppConfig) -> TokenStream {
+    use crate::config::Rule;
+    if config.file.is_none() {
+        return TokenStream::new();
+    }
+    let rule = |r: &Rule| {
+        let source = &r.source;
+        let regex = &r.compiled.regex;
+        let keys = &r.compiled.keys;
+        let has = r.has.iter().map(condition);
+        let missing = r.missing.iter().map(condition);
+        quote! {
+            ::arbor::__codegen::CompiledRule {
+                source: #source,
+                regex: #regex,
+                keys: &[#(#keys),*],
+                has: &[#(#has),*],
+                missing: &[#(#missing),*],
+            }
+        }
+    };
+    let redirects = config.redirects.iter().map(|r| {
+        let rule = rule(&r.rule);
+        let destination = &r.destination;
+        let status = r.status;
+        quote!(::arbor::__codegen::CompiledRedirect { rule: #rule, destination: #destination, status: #status })
+    });
+    let rewrites = |list: &[crate::config::Rewrite]| {
+        let each = list.iter().map(|r| {
+            let rule = rule(&r.rule);
+            let destination = &r.destination;
+            quote!(::arbor::__codegen::CompiledRewrite { rule: #rule, destination: #destination })
+        });
+        quote!(&[#(#each),*])
+    };
+    let (before, after, fallback) = (
+        rewrites(&config.before_files),
+        rewrites(&config.after_files),
+        rewrites(&config.fallback),
+    );
+    let headers = config.headers.iter().map(|h| {
+        let rule = rule(&h.rule);
+        let pairs = h.headers.iter().map(|(n, v)| quote!((#n, #v)));
+        quote!(::arbor::__codegen::CompiledHeaders { rule: #rule, headers: &[#(#pairs),*] })
+    });
+    let checks = config.declared.iter().map(|name| {
+        let ident = format_ident!("{name}");
+        let ty = match name.as_str() {
+            "REDIRECTS" => quote!(&[::arbor::config::Redirect]),
+            "REWRITES" => quote!(::arbor::config::Rewrites),
+            _ => quote!(&[::arbor::config::Headers]),
+        };
+        quote!(let _: #ty = self::arbor_config::#ident;)
+    });
+    quote! {
+        // The rules below are `arbor.config.rs`, compiled at build time.
+        #(#checks)*
+        let app = ::arbor::__codegen::AppBuilder::config(app, &::arbor::__codegen::CompiledConfig {
+            redirects: &[#(#redirects),*],
+            before_files: #before,
+            after_files: #after,
+            fallback: #fallback,
+            headers: &[#(#headers),*],
+        });
+    }
 }
 
 fn render_middleware(m: &Middleware) -> (TokenStream, TokenStream) {
@@ -588,6 +666,7 @@ fn render_router(
     params_impls: &[TokenStream],
     not_found: Option<TokenStream>,
     middleware: Option<&Middleware>,
+    config: TokenStream,
     public: &TokenStream,
     metadata: &[TokenStream],
 ) -> String {
@@ -673,6 +752,7 @@ fn render_router(
             #(#metadata)*
             #not_found
             #middleware
+            #config
             #public
             app
         }
@@ -749,6 +829,7 @@ fn folder_items(
         "ROUTES",
         "not_found",
         "middleware",
+        "arbor_config",
         "proxy",
     ]);
     let pattern = pattern(segments);

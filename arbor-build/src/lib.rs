@@ -26,6 +26,7 @@
 #![warn(missing_docs)]
 
 mod codegen;
+pub mod config;
 mod diagnostic;
 pub mod matcher;
 mod middleware;

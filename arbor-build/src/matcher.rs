@@ -132,6 +132,8 @@ fn lex(source: &str) -> Result<Vec<Lex>, SourceError> {
 enum Token {
     Text(String),
     Key {
+        /// The parameter's name; an unnamed group is numbered from 0, as path-to-regexp does.
+        name: String,
         prefix: String,
         suffix: String,
         pattern: String,
@@ -140,6 +142,17 @@ enum Token {
 }
 
 fn parse(source: &str) -> Result<Vec<Token>, SourceError> {
+    parse_with(source, DEFAULT_PATTERN)
+}
+
+fn parse_with(source: &str, default_pattern: &str) -> Result<Vec<Token>, SourceError> {
+    let mut unnamed = 0usize;
+    let mut key_name = |name: Option<String>| {
+        name.unwrap_or_else(|| {
+            unnamed += 1;
+            (unnamed - 1).to_string()
+        })
+    };
     let lexed = lex(source)?;
     let mut tokens = Vec::new();
     let mut path = String::new();
@@ -189,9 +202,10 @@ fn parse(source: &str) -> Result<Vec<Token>, SourceError> {
                 tokens.push(Token::Text(std::mem::take(&mut path)));
             }
             tokens.push(Token::Key {
+                name: key_name(name),
                 prefix,
                 suffix: String::new(),
-                pattern: pattern.unwrap_or_else(|| DEFAULT_PATTERN.to_owned()),
+                pattern: pattern.unwrap_or_else(|| default_pattern.to_owned()),
                 modifier: take(&mut i, &modifier_of).unwrap_or_default(),
             });
             continue;
@@ -220,11 +234,17 @@ fn parse(source: &str) -> Result<Vec<Token>, SourceError> {
             }
             i += 1;
             let pattern = match (&name, pattern) {
-                (Some(_), None) => DEFAULT_PATTERN.to_owned(),
+                (Some(_), None) => default_pattern.to_owned(),
                 (_, Some(p)) => p,
                 (None, None) => String::new(),
             };
+            let name = if pattern.is_empty() {
+                String::new()
+            } else {
+                key_name(name)
+            };
             tokens.push(Token::Key {
+                name,
                 prefix,
                 suffix,
                 pattern,
@@ -260,17 +280,29 @@ fn escape(text: &str) -> String {
 
 /// path-to-regexp 6 `pathToRegexp(source, [], { strict: false, end: true })`.
 fn to_regex(source: &str) -> Result<String, SourceError> {
+    let (mut route, _) = tokens_to_regex(parse(source)?);
+    route.push_str(&format!("[{}]?$", escape(DELIMITER)));
+    Ok(route)
+}
+
+/// The regex of parsed tokens, without its end, and the names of its groups in order.
+fn tokens_to_regex(tokens: Vec<Token>) -> (String, Vec<String>) {
     let mut route = String::from("^");
-    for token in parse(source)? {
+    let mut keys = Vec::new();
+    for token in tokens {
         match token {
             Token::Text(text) => route.push_str(&escape(&text)),
             Token::Key {
+                name,
                 prefix,
                 suffix,
                 pattern,
                 modifier,
             } => {
                 let (prefix, suffix) = (escape(&prefix), escape(&suffix));
+                if !pattern.is_empty() {
+                    keys.push(name);
+                }
                 if pattern.is_empty() {
                     route.push_str(&format!("(?:{prefix}{suffix}){modifier}"));
                 } else if !prefix.is_empty() || !suffix.is_empty() {
@@ -290,8 +322,34 @@ fn to_regex(source: &str) -> Result<String, SourceError> {
             }
         }
     }
-    route.push_str(&format!("[{}]?$", escape(DELIMITER)));
-    Ok(route)
+    (route, keys)
+}
+
+/// A source of the app config (`REDIRECTS`, `REWRITES`, `HEADERS`) compiled as Next.js
+/// compiles them: path-to-regexp with `strict: true`, `sensitive: false` and `/` as the only
+/// delimiter, so `/Cr/Perm` matches `/cr/perm`, and no Next.js data-route wrapper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSource {
+    /// The regex the raw (still percent-encoded) pathname is tested against.
+    pub regex: String,
+    /// The names of its groups, in order (`path` for `:path*`, `0` for an unnamed group).
+    pub keys: Vec<String>,
+}
+
+/// Compiles a source of the app config; see [`RuleSource`].
+pub fn compile_rule(source: &str) -> Result<RuleSource, SourceError> {
+    if !source.starts_with('/') {
+        return Err(SourceError("a source must start with `/`".to_owned()));
+    }
+    if source.len() > 4096 {
+        return Err(SourceError(
+            "a source must be at most 4096 characters".to_owned(),
+        ));
+    }
+    let (body, keys) = tokens_to_regex(parse_with(source, "[^\\/]+?")?);
+    let regex = format!("(?i){body}$");
+    fancy_regex::Regex::new(&regex).map_err(|e| SourceError(e.to_string()))?;
+    Ok(RuleSource { regex, keys })
 }
 
 /// The regular expression Next.js tests a pathname against for `source`.
@@ -368,6 +426,7 @@ pub fn shortcut(source: &str) -> Result<Shortcut, SourceError> {
                 suffix,
                 pattern,
                 modifier,
+                ..
             } => {
                 let last = i + 1 == tokens.len();
                 let any_segments = prefix == "/"

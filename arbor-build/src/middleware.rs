@@ -177,11 +177,11 @@ pub fn analyze(file: SourceFile, name: &'static str) -> Result<Middleware, Vec<D
     }
 }
 
-fn text(expr: &Expr) -> String {
+pub(crate) fn text(expr: &Expr) -> String {
     crate::parse::compact(&expr.to_token_stream().to_string())
 }
 
-fn string(expr: &Expr) -> Result<String, String> {
+pub(crate) fn string(expr: &Expr) -> Result<String, String> {
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
@@ -194,7 +194,7 @@ fn string(expr: &Expr) -> Result<String, String> {
 }
 
 /// `&[a, b]` or `&[]`.
-fn list(expr: &Expr) -> Result<Vec<&Expr>, String> {
+pub(crate) fn list(expr: &Expr) -> Result<Vec<&Expr>, String> {
     match expr {
         Expr::Reference(r) => match &*r.expr {
             Expr::Array(a) => Ok(a.elems.iter().collect()),
@@ -277,7 +277,7 @@ fn read_matcher(expr: &Expr) -> Result<Matcher, String> {
 
 /// `Has::header("x")`, `Has::cookie("x")`, `Has::query("x")`, `Has::host("pattern")`, each
 /// optionally followed by `.value("pattern")`.
-fn read_condition(expr: &Expr) -> Result<Condition, String> {
+pub(crate) fn read_condition(expr: &Expr) -> Result<Condition, String> {
     let (base, value) = match expr {
         Expr::MethodCall(call) if call.method == "value" => match call.args.first() {
             Some(arg) if call.args.len() == 1 => (&*call.receiver, Some(string(arg)?)),

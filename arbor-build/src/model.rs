@@ -39,6 +39,8 @@ pub struct AppModel {
     pub not_found: Option<NotFound>,
     /// The middleware file (`middleware.rs` or `proxy.rs`), if present and well-formed.
     pub middleware: Option<Middleware>,
+    /// `arbor.config.rs`: redirects, rewrites and headers (empty without the file).
+    pub config: crate::config::AppConfig,
     /// The `public/` folder beside `Cargo.toml`, if present: its files are served at `/`.
     pub public: Option<PathBuf>,
     /// The files of `public/` (dotfiles left out), by URL path.
@@ -722,6 +724,10 @@ pub(crate) fn read(
             None
         }
     };
+    let config = crate::config::read(crate_root, print_rerun).unwrap_or_else(|errors| {
+        diagnostics.extend(errors);
+        crate::config::AppConfig::default()
+    });
     if print_rerun {
         // Watched even when missing: creating the folder regenerates the router.
         println!(
@@ -758,6 +764,7 @@ pub(crate) fn read(
         endpoints,
         not_found,
         middleware,
+        config,
         public,
     };
     Ok((model, diagnostics))

@@ -58,16 +58,24 @@ pub(crate) fn gateway_timeout() -> Response {
 /// The 308 of path normalisation: `Location`, `Refresh: 0;url=…`, body = the destination.
 /// `location` is a path the normaliser built from a valid one.
 pub(crate) fn permanent_redirect(location: String) -> Response {
-    let (Ok(value), Ok(refresh)) = (
-        HeaderValue::try_from(location.as_str()),
-        HeaderValue::try_from(format!("0;url={location}")),
-    ) else {
+    redirect(StatusCode::PERMANENT_REDIRECT, location)
+}
+
+/// A redirect as Next.js writes its own: `Location`, the destination as the body without a
+/// content type, and `Refresh: 0;url=…` beside a 308. A location no header can carry is a 400.
+pub(crate) fn redirect(status: StatusCode, location: String) -> Response {
+    let Ok(value) = HeaderValue::try_from(location.as_str()) else {
         return bad_request();
     };
+    let refresh = (status == StatusCode::PERMANENT_REDIRECT)
+        .then(|| HeaderValue::try_from(format!("0;url={location}")).ok())
+        .flatten();
     let mut response = http::Response::new(Body::from(location));
-    *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    *response.status_mut() = status;
     response.headers_mut().insert(LOCATION, value);
-    response.headers_mut().insert(REFRESH, refresh);
+    if let Some(refresh) = refresh {
+        response.headers_mut().insert(REFRESH, refresh);
+    }
     response
 }
 

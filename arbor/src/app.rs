@@ -23,7 +23,9 @@ use tower::{Layer, Service, ServiceExt};
 
 use crate::body::Body;
 use crate::cache::{CacheStore, MemoryStore};
-use crate::flow::{Answer, Core, Fallback, MiddlewareSlot, Parts, RouteParts};
+use crate::flow::{
+    Answer, CompiledConfig, Core, Fallback, MiddlewareSlot, Parts, RouteParts, Rules,
+};
 use crate::handler::{Handler, Slot};
 use crate::layers::Defaults;
 use crate::middleware::{CompiledMatcher, Matchers, Middleware};
@@ -104,6 +106,8 @@ struct Settings {
     proxy_timeout: Duration,
     cache_store: Option<Arc<dyn CacheStore>>,
     public: Option<Public>,
+    /// `arbor.config.rs`, compiled.
+    config: Option<&'static CompiledConfig>,
 }
 
 /// Where the files of `public/` come from.
@@ -124,6 +128,7 @@ impl Default for Settings {
             proxy_timeout: DEFAULT_PROXY_TIMEOUT,
             cache_store: None,
             public: None,
+            config: None,
         }
     }
 }
@@ -314,6 +319,8 @@ pub trait AppBuilder<S> {
         handler: H,
         matcher: Option<&'static [CompiledMatcher]>,
     ) -> Self;
+    /// Applies `arbor.config.rs`: its redirects, rewrites and headers.
+    fn config(self, config: &'static CompiledConfig) -> Self;
 }
 
 impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
@@ -331,6 +338,10 @@ impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
         matcher: Option<&'static [CompiledMatcher]>,
     ) -> Self {
         self.changed(|app| app.middleware = Some((MiddlewareSlot::new(handler), matcher)))
+    }
+
+    fn config(self, config: &'static CompiledConfig) -> Self {
+        self.changed(|app| app.settings.config = Some(config))
     }
 }
 
@@ -405,6 +416,7 @@ impl App<()> {
             not_found: self.not_found.as_ref().map(|h| h.ready(&())),
             fallback: self.fallback.clone(),
             middleware,
+            rules: settings.config.map(Rules::new).transpose()?,
             origin,
             metadata_base: settings.metadata_base.clone(),
             port,

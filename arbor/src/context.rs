@@ -28,6 +28,8 @@ pub struct Context {
     /// The headers the middleware's `Next` or `Rewrite` set: copied onto the request when a
     /// handler argument may read it, merged into the response.
     middleware_headers: Option<HeaderList>,
+    /// The app config's headers (`HEADERS`), merged into the response before the middleware's.
+    config_headers: Option<HeaderList>,
     /// Cookies set through `Cookies`, created on first use.
     jar: OnceLock<Arc<Mutex<Vec<ResponseCookie>>>>,
 }
@@ -55,6 +57,7 @@ impl Context {
             probe: None,
             proxy_cookies: None,
             middleware_headers: None,
+            config_headers: None,
             jar: OnceLock::new(),
         }
     }
@@ -68,6 +71,7 @@ impl Context {
             probe,
             proxy_cookies: None,
             middleware_headers: None,
+            config_headers: None,
             jar: OnceLock::new(),
         }
     }
@@ -77,14 +81,17 @@ impl Context {
         matches!(self.client, Client::Render)
     }
 
-    /// With what the middleware set: its cookies, for the cookie readers, and its headers.
+    /// With what the middleware set (its cookies, for the cookie readers, and its headers)
+    /// and the app config's headers for the answer.
     pub(crate) fn with_middleware(
         mut self,
         cookies: Option<ProxyCookies>,
         headers: Option<HeaderList>,
+        config: Option<HeaderList>,
     ) -> Self {
         self.proxy_cookies = cookies;
         self.middleware_headers = headers;
+        self.config_headers = config;
         self
     }
 
@@ -97,9 +104,13 @@ impl Context {
     }
 
     /// What the response gets on its way out of the handler: the cookies set through
-    /// `Cookies` after its own `Set-Cookie` lines, then the middleware's headers.
+    /// `Cookies` after its own `Set-Cookie` lines, then the config's headers, then the
+    /// middleware's.
     pub(crate) fn finish(&mut self, response: &mut HeaderMap) {
         self.set_cookies_on(response);
+        if let Some(config) = self.config_headers.take() {
+            headers::merge_into_response(response, config);
+        }
         if let Some(middleware) = self.middleware_headers.take() {
             headers::merge_into_response(response, middleware);
         }

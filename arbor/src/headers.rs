@@ -29,6 +29,11 @@ impl HeaderList {
         }
     }
 
+    /// Removes every value of `name`.
+    pub(crate) fn remove_named(&mut self, name: &HeaderName) {
+        self.remove(|n, _| n == name);
+    }
+
     /// Removes the headers `drop` picks, keeping the others in order.
     fn remove(&mut self, drop: impl Fn(&HeaderName, &HeaderValue) -> bool) {
         self.0.retain(|(n, v)| !drop(n, v));
@@ -83,6 +88,37 @@ pub(crate) fn copy_onto_request(request: &mut HeaderMap, middleware: &HeaderList
             request.insert(name.clone(), value.clone());
         } else {
             request.append(name.clone(), value.clone());
+        }
+    }
+}
+
+/// The forwarded headers of a config rewrite to another origin: `x-forwarded-host` (the
+/// request's `Host`) and no other, as Next.js sends them. Behind a trusted proxy
+/// (`Server::behind_proxy`) the proxy's own values stay.
+pub(crate) fn forwarded_host(headers: &mut HeaderMap, behind_proxy: bool) {
+    const FORWARDED: [&str; 4] = [
+        "x-forwarded-host",
+        "x-forwarded-for",
+        "x-forwarded-port",
+        "x-forwarded-proto",
+    ];
+    if behind_proxy {
+        return;
+    }
+    for name in FORWARDED {
+        headers.remove(name);
+    }
+    if let Some(host) = headers.get(http::header::HOST).cloned() {
+        headers.insert(FORWARDED[0], host);
+    }
+}
+
+/// Adds the headers of `list` whose names the response does not have: the app config's on a
+/// middleware's own answer, which wins every name it set.
+pub(crate) fn add_missing(headers: &mut HeaderMap, list: HeaderList) {
+    for (name, value) in list.0 {
+        if !headers.contains_key(&name) && name != CONTENT_LENGTH && !is_hop_by_hop(&name) {
+            headers.insert(name, value);
         }
     }
 }

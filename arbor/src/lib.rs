@@ -75,6 +75,7 @@ mod answers;
 mod app;
 mod body;
 pub mod cache;
+pub mod config;
 mod context;
 mod cookie;
 mod error;
@@ -212,6 +213,9 @@ pub mod __fuzz {
 pub mod __codegen {
     pub use crate::app::AppBuilder;
     pub use crate::cache::{cache_key, memoize, SegmentConfig};
+    pub use crate::flow::{
+        CompiledConfig, CompiledHeaders, CompiledRedirect, CompiledRewrite, CompiledRule,
+    };
     pub use crate::metadata::{generated, generated_paths, handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
     pub use crate::page::{layouts, not_found_page, page, HeadTag, Layouts};

@@ -26,6 +26,8 @@ pub(crate) struct ReadyRoute {
     pub(crate) own_body_limit: Option<usize>,
     /// A page or metadata file rendered before traffic (see `Route::prerendered`).
     pub(crate) prerendered: bool,
+    /// Whether its pattern has parameters: the config's `after_files` rewrites come first.
+    pub(crate) dynamic: bool,
 }
 
 /// Whether a request is what Next.js takes for a server action: a POST of a form.

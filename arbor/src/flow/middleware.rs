@@ -26,7 +26,7 @@ use crate::answers;
 use crate::body::{self, Body};
 use crate::context::{Context, Site};
 use crate::cookie::ProxyCookies;
-use crate::headers;
+use crate::headers::{self, HeaderList};
 use crate::middleware::{Changes, Matchers, Middleware, Outcome};
 
 type Response = http::Response<Body>;
@@ -38,7 +38,7 @@ pub(crate) trait Runner<R>: Send + Sync {
         router: R,
         stage: Arc<Shared>,
         req: http::Request<Body>,
-        peer: Option<HeaderValue>,
+        via: Via,
     ) -> BoxFuture<'static, Response>;
 }
 
@@ -61,8 +61,9 @@ where
         router: R,
         stage: Arc<Shared>,
         req: http::Request<Body>,
-        peer: Option<HeaderValue>,
+        via: Via,
     ) -> BoxFuture<'static, Response> {
+        let peer = via.peer.clone();
         let (handler, state) = (self.handler.clone(), self.state.clone());
         let (parts, body) = req.into_parts();
         let site = stage.site.clone();
@@ -80,7 +81,7 @@ where
                     shared: stage,
                     body: None,
                     read: Some(read),
-                    peer: peer.clone(),
+                    via,
                 };
                 let then = move |parts, outcome| way.follow(parts, outcome);
                 Stage::new(handler.call(parts, copy, site, peer, state, then)).await
@@ -91,7 +92,7 @@ where
             shared: stage,
             body: Some(body),
             read: None,
-            peer: peer.clone(),
+            via,
         };
         let then = move |parts, outcome| way.follow(parts, outcome);
         Box::pin(Stage::new(
@@ -205,7 +206,7 @@ impl<S: Clone + Send + Sync + 'static, R: Router> MiddlewareSlot<S, R> {
 /// The root middleware, ready to run, and what the stage needs of the app.
 pub(crate) struct Shared {
     pub(crate) matchers: Matchers,
-    pub(crate) proxy: Proxy,
+    pub(crate) proxy: Arc<Proxy>,
     pub(crate) site: Arc<Site>,
 }
 
@@ -226,7 +227,8 @@ struct Way<R> {
     body: Option<Body>,
     /// The body read whole, when it does.
     read: Option<Bytes>,
-    peer: Option<HeaderValue>,
+    /// What the request came with: the client's address, the config's headers.
+    via: Via,
 }
 
 impl<R: Router> Way<R> {
@@ -237,20 +239,33 @@ impl<R: Router> Way<R> {
             (None, body) => body.unwrap_or_default(),
         };
         let mut req = http::Request::from_parts(parts, body);
+        let Via {
+            peer,
+            config,
+            reran,
+            ..
+        } = self.via;
         match outcome {
-            Outcome::Respond(response) => Step::Done(finalise::middleware_redirect(
-                response.into_inner(),
-                &self.shared.proxy.origin_key,
-            )),
+            Outcome::Respond(response) => {
+                let mut response = finalise::middleware_redirect(
+                    response.into_inner(),
+                    &self.shared.proxy.origin_key,
+                );
+                // The config's headers join the middleware's own answer, which wins a name.
+                if let Some(config) = config {
+                    headers::add_missing(response.headers_mut(), config);
+                }
+                Step::Done(response)
+            }
             Outcome::Next(next) => {
-                let via = via(&mut req, self.peer, next.changes);
+                let via = via(&mut req, peer, next.changes, config, reran);
                 self.router.route(req, via)
             }
             Outcome::Rewrite(rewrite) => match self.shared.proxy.target(&rewrite.url) {
                 Some(Target::Internal(uri)) => {
-                    let via = via(&mut req, self.peer, rewrite.changes);
+                    let via = via(&mut req, peer, rewrite.changes, config, reran);
                     *req.uri_mut() = uri;
-                    self.router.route(req, via)
+                    self.router.rewritten(req, via)
                 }
                 Some(Target::External(uri)) => {
                     // Only a request proxied again can loop: its hops are counted here.
@@ -262,11 +277,15 @@ impl<R: Router> Way<R> {
                         *req.headers_mut() = *replaced;
                     }
                     headers::copy_onto_request(req.headers_mut(), &changes.headers);
-                    let (shared, read, peer) = (self.shared, self.read, self.peer);
+                    let (shared, read) = (self.shared, self.read);
+                    let via = Via {
+                        headers: Some(changes.headers),
+                        ..Via::client(peer.clone(), config)
+                    };
                     Step::boxed(async move {
                         let cx = Context::new(shared.site.clone(), None, peer);
                         let mut proxied = proxied(&shared.proxy, &cx, req, read, uri, hops).await;
-                        headers::merge_into_response(proxied.headers_mut(), changes.headers);
+                        via.finish(proxied.headers_mut());
                         proxied
                     })
                 }
@@ -286,7 +305,13 @@ impl<R: Router> Way<R> {
 
 /// What the route gets of a `Next` or `Rewrite`: the replaced request headers at once; its
 /// headers and cookies, for the route to copy onto its request and join to its response.
-fn via(req: &mut http::Request<Body>, peer: Option<HeaderValue>, changes: Changes) -> Via {
+fn via(
+    req: &mut http::Request<Body>,
+    peer: Option<HeaderValue>,
+    changes: Changes,
+    config: Option<HeaderList>,
+    reran: bool,
+) -> Via {
     if let Some(replaced) = changes.request_headers {
         *req.headers_mut() = *replaced;
     }
@@ -294,6 +319,8 @@ fn via(req: &mut http::Request<Body>, peer: Option<HeaderValue>, changes: Change
         peer,
         proxy_cookies: ProxyCookies::from_set_cookie(&changes.headers),
         headers: Some(changes.headers),
+        config,
+        reran,
     }
 }
 

@@ -24,6 +24,7 @@ mod limits;
 mod middleware;
 mod normalise;
 mod proxy;
+mod rules;
 mod run;
 mod static_cache;
 mod step;
@@ -59,6 +60,9 @@ use middleware::Runner;
 use normalise::Normalised;
 #[cfg(fuzzing)]
 pub(crate) use normalise::{check as check_path, PathCheck};
+pub(crate) use rules::Rules;
+pub use rules::{CompiledConfig, CompiledHeaders, CompiledRedirect, CompiledRewrite, CompiledRule};
+use rules::{Phase, Rewritten};
 use run::Run;
 use static_cache::Cached;
 use step::{Router, Step, Via};
@@ -83,6 +87,10 @@ struct Shared {
     not_found: Option<BoxHandler>,
     fallback: Option<Fallback>,
     middleware: Option<(Arc<middleware::Shared>, Arc<dyn Runner<Core>>)>,
+    /// `arbor.config.rs`: redirects, rewrites and headers.
+    rules: Option<Rules>,
+    /// Serves rewrites to another origin (the middleware's and the config's).
+    proxy: Arc<proxy::Proxy>,
     site: Arc<Site>,
     cache: Arc<Cache>,
     statics: Arc<static_cache::Shared>,
@@ -108,6 +116,8 @@ pub(crate) struct Parts {
     pub(crate) not_found: Option<BoxHandler>,
     pub(crate) fallback: Option<Fallback>,
     pub(crate) middleware: Option<(Arc<dyn Runner<Core>>, Matchers)>,
+    /// `arbor.config.rs`, ready.
+    pub(crate) rules: Option<Rules>,
     /// The origin request URLs are built from (`http://localhost:3000`).
     pub(crate) origin: String,
     /// Where the site is published, for page heads (`App::metadata_base`).
@@ -169,6 +179,7 @@ impl Core {
                 max_duration: route.limits.max_duration.or(parts.handler_timeout),
                 own_body_limit: body_limit.filter(|_| body_limit != layer_body_limit),
                 prerendered: route.prerendered,
+                dynamic: route.pattern.contains('['),
             });
         }
         let port = parts
@@ -193,10 +204,15 @@ impl Core {
                 background: parts.background,
             }),
         });
+        let proxy = Arc::new(proxy::Proxy::new(
+            &parts.origin,
+            parts.port,
+            parts.proxy_timeout,
+        ));
         let middleware = parts.middleware.map(|(runner, matchers)| {
             let stage = Arc::new(middleware::Shared {
                 matchers,
-                proxy: proxy::Proxy::new(&parts.origin, parts.port, parts.proxy_timeout),
+                proxy: proxy.clone(),
                 site: site.clone(),
             });
             (stage, runner)
@@ -208,6 +224,8 @@ impl Core {
                 not_found: parts.not_found,
                 fallback: parts.fallback,
                 middleware,
+                rules: parts.rules,
+                proxy,
                 site,
                 cache,
                 statics,
@@ -234,15 +252,105 @@ impl Core {
         if let Normalised::Answer(answer) = normalise::request(&req) {
             return Answer::new(Step::Done(answer), head);
         }
-        // 2. The middleware, for the requests its matcher selects; it routes on itself.
+        // 2. The config's headers for the request as it came, then its redirects (which
+        // get none of those headers, as in Next.js).
+        let config = match &self.shared.rules {
+            Some(rules) => {
+                if let Some(redirect) = rules.redirect(&req) {
+                    return Answer::new(Step::Done(redirect), head);
+                }
+                rules.headers(&req)
+            }
+            None => None,
+        };
+        let via = Via::client(peer, config);
+        // 3. The middleware, for the requests its matcher selects; it routes on itself.
         if let Some((stage, runner)) = &self.shared.middleware {
             if stage.selects(&req) {
-                let run = runner.run(self.clone(), stage.clone(), req, peer);
+                let run = runner.run(self.clone(), stage.clone(), req, via);
                 return Answer::new(Step::Boxed(run), head);
             }
         }
-        // 3. The route (or the fallback, or not-found); 4. finalised by `Answer`.
-        Answer::new(self.route(req, Via::client(peer)), head)
+        // 4. The route (or the fallback, or not-found); 5. finalised by `Answer`.
+        Answer::new(self.route(req, via), head)
+    }
+
+    /// What answers `path`: a file of `public/` (which beats a route at the same URL, as in
+    /// Next.js), or a route and its captures.
+    fn find(&self, path: &str) -> Found {
+        let shared = &self.shared;
+        if let Some(file) = shared.public.as_ref().and_then(|p| p.find(path)) {
+            return Found::Public(file.to_owned());
+        }
+        let mut captures = Captures::new();
+        match shared.tree.find(path, &mut captures) {
+            Some(id) => Found::Route(id, Params::decode(&captures)),
+            None => Found::Nothing,
+        }
+    }
+
+    /// Where the config's rewrites send a request and what answers there: `before_files`
+    /// first; `after_files` when no file of `public/` or route without parameters answers;
+    /// `fallback` when nothing does. With the path it was routed on, when a rewrite moved it.
+    fn resolve(&self, req: &http::Request<Body>) -> Resolved {
+        let own = req.uri().path();
+        let Some(rules) = &self.shared.rules else {
+            return Resolved::At(self.find(own), None);
+        };
+        let (query, headers) = (req.uri().query(), req.headers());
+        let mut target = match rules.rewrite(Phase::BeforeFiles, own, query, headers) {
+            Some(Rewritten::External(uri)) => return Resolved::External(uri),
+            Some(Rewritten::Path(to)) => Some(to),
+            None => None,
+        };
+        let found = self.find(target.as_deref().unwrap_or(own));
+        let file = match &found {
+            Found::Public(_) => true,
+            Found::Route(id, _) => !self.shared.routes[*id].dynamic,
+            Found::Nothing => false,
+        };
+        if file {
+            return Resolved::At(found, target);
+        }
+        let path = target.as_deref().unwrap_or(own);
+        let found = match rules.rewrite(Phase::AfterFiles, path, query, headers) {
+            Some(Rewritten::External(uri)) => return Resolved::External(uri),
+            Some(Rewritten::Path(to)) => {
+                let found = self.find(&to);
+                target = Some(to);
+                found
+            }
+            None => found,
+        };
+        if !matches!(found, Found::Nothing) {
+            return Resolved::At(found, target);
+        }
+        let path = target.as_deref().unwrap_or(own);
+        match rules.rewrite(Phase::Fallback, path, query, headers) {
+            Some(Rewritten::External(uri)) => Resolved::External(uri),
+            Some(Rewritten::Path(to)) => Resolved::At(self.find(&to), Some(to)),
+            None => Resolved::At(Found::Nothing, target),
+        }
+    }
+
+    /// A config rewrite to another origin: proxied with `x-forwarded-host`, as Next.js does.
+    fn proxy_rewrite(&self, mut req: http::Request<Body>, uri: http::Uri, via: Via) -> Step {
+        let Some(hops) = self.shared.proxy.take_hops(req.headers_mut()) else {
+            return Step::Done(answers::internal_error());
+        };
+        let (proxy, behind_proxy) = (self.shared.proxy.clone(), self.shared.site.behind_proxy);
+        Step::boxed(async move {
+            let (parts, body) = req.into_parts();
+            let body = match crate::body::read_all(body).await {
+                Ok(read) => read,
+                Err(err) => return err.into_response(),
+            };
+            let mut headers = parts.headers;
+            headers::forwarded_host(&mut headers, behind_proxy);
+            let mut proxied = proxy.forward(parts.method, &headers, uri, body, hops).await;
+            via.finish(proxied.headers_mut());
+            proxied
+        })
     }
 
     /// Renders every cached route (and each path `generate_static_params` names) before the
@@ -301,29 +409,21 @@ impl Core {
 impl Router for Core {
     fn route(&self, req: http::Request<Body>, via: Via) -> Step {
         let shared = &self.shared;
-        // A file of `public/` beats a route at the same URL, as in Next.js.
-        if let Some(file) = shared
-            .public
-            .as_ref()
-            .and_then(|p| p.find(req.uri().path()))
-        {
-            let (file, method, headers) =
-                (file.to_owned(), req.method().clone(), req.headers().clone());
-            return Step::boxed(async move {
-                let mut response = public::serve(file, method, headers).await;
-                if let Some(middleware) = via.headers {
-                    headers::merge_into_response(response.headers_mut(), middleware);
-                }
-                response
-            });
-        }
-        let found = {
-            let mut captures = Captures::new();
-            let id = shared.tree.find(req.uri().path(), &mut captures);
-            id.map(|id| (id, Params::decode(&captures)))
+        let (found, target) = match self.resolve(&req) {
+            Resolved::At(found, target) => (found, target),
+            Resolved::External(uri) => return self.proxy_rewrite(req, uri, via),
         };
-        let Some((id, params)) = found else {
-            return self.unmatched(req, via);
+        let (id, params) = match found {
+            Found::Public(file) => {
+                let (method, headers) = (req.method().clone(), req.headers().clone());
+                return Step::boxed(async move {
+                    let mut response = public::serve(file, method, headers).await;
+                    via.finish(response.headers_mut());
+                    response
+                });
+            }
+            Found::Nothing => return self.unmatched(req, via),
+            Found::Route(id, params) => (id, params),
         };
         let route = &shared.routes[id];
         crate::layers::record_route(route.pattern);
@@ -353,7 +453,7 @@ impl Router for Core {
                     }
                 }
                 let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
-                    .with_middleware(via.proxy_cookies, via.headers);
+                    .with_middleware(via.proxy_cookies, via.headers, via.config);
                 let run = self.run(handler, req, cx, route.pattern);
                 match route.max_duration {
                     None => Step::Handler(run),
@@ -364,6 +464,7 @@ impl Router for Core {
                 self.clone(),
                 shared.statics.clone(),
                 req,
+                target,
                 get.clone(),
                 cached.clone(),
                 matched,
@@ -381,26 +482,56 @@ impl Router for Core {
             let mut fallback = fallback.clone();
             return Step::boxed(async move {
                 let Ok(mut response) = tower::ServiceExt::oneshot(&mut fallback, req).await;
-                if let Some(middleware) = via.headers {
-                    headers::merge_into_response(response.headers_mut(), middleware);
-                }
+                via.finish(response.headers_mut());
                 response
             });
         }
+        let via = via.for_not_found();
         if let Some(handler) = &shared.not_found {
-            let cx = Context::new(shared.site.clone(), None, via.peer)
-                .with_middleware(via.proxy_cookies, via.headers);
+            let cx = Context::new(shared.site.clone(), None, via.peer).with_middleware(
+                via.proxy_cookies,
+                via.headers,
+                via.config,
+            );
             return Step::NotFound(self.run(handler, req, cx, "not-found"));
         }
         answered(answers::not_found(req.uri().path(), req.headers()), via)
     }
+
+    fn rewritten(&self, req: http::Request<Body>, via: Via) -> Step {
+        if let Some((stage, runner)) = &self.shared.middleware {
+            if !via.reran && stage.selects(&req) {
+                let via = Via {
+                    reran: true,
+                    ..Via::client(via.peer, via.config)
+                };
+                return Step::Boxed(runner.run(self.clone(), stage.clone(), req, via));
+            }
+        }
+        self.route(req, via)
+    }
 }
 
-/// An answer Arbor made itself, with the middleware's headers joined.
+/// What answers a path.
+enum Found {
+    /// A file of `public/`.
+    Public(public::PublicFile),
+    /// A route, with its parameters decoded (or why they could not be).
+    Route(usize, Result<Params, crate::error::Error>),
+    Nothing,
+}
+
+/// Where the config's rewrites sent a request.
+enum Resolved {
+    /// What answers there, and the path it was routed on when a rewrite moved it.
+    At(Found, Option<String>),
+    /// Another origin.
+    External(http::Uri),
+}
+
+/// An answer Arbor made itself, with the headers from outside the route joined.
 fn answered(mut response: Response, via: Via) -> Step {
-    if let Some(middleware) = via.headers {
-        headers::merge_into_response(response.headers_mut(), middleware);
-    }
+    via.finish(response.headers_mut());
     Step::Done(response)
 }
 

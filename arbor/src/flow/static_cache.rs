@@ -17,7 +17,6 @@ use crate::body::Body;
 use crate::cache::{self, Cache, CacheEntry, Dynamic, Freshness, SegmentConfig};
 use crate::context::{Context, Matched, RenderProbe, Site};
 use crate::handler::BoxHandler;
-use crate::headers;
 use crate::routing::StaticPaths;
 use crate::url::canonical_path;
 
@@ -117,12 +116,14 @@ pub(crate) async fn serve<R: Router>(
     router: R,
     shared: Arc<Shared>,
     req: http::Request<Body>,
+    routed: Option<String>,
     get: BoxHandler,
     cached: Arc<Cached>,
     matched: Matched,
     via: Via,
 ) -> Response {
-    let path = canonical_path(req.uri().path());
+    // The path the route answered: where a config rewrite sent the request, or its own.
+    let path = canonical_path(routed.as_deref().unwrap_or(req.uri().path()));
     if cached.static_paths.is_some()
         && !cached.config.dynamic_params
         && !cached.known_paths().await.contains(&path)
@@ -131,9 +132,7 @@ pub(crate) async fn serve<R: Router>(
     }
     drop(req);
     let mut response = lookup(shared, get, cached.config, path, matched).await;
-    if let Some(middleware) = via.headers {
-        headers::merge_into_response(response.headers_mut(), middleware);
-    }
+    via.finish(response.headers_mut());
     response
 }
 

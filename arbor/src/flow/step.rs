@@ -13,27 +13,53 @@ use super::finalise;
 use super::run::Run;
 use crate::body::Body;
 use crate::cookie::ProxyCookies;
-use crate::headers::HeaderList;
+use crate::headers::{self, HeaderList};
 
 type Response = http::Response<Body>;
 
-/// What a request brings to its route besides itself: the client's address, and what a
-/// middleware set (its cookies, and the headers that join the route's response).
+/// What a request brings to its route besides itself: the client's address, the headers the
+/// app config gives its answer, and what a middleware set (its cookies, and the headers that
+/// join the route's response).
 #[derive(Debug, Default)]
 pub(crate) struct Via {
     pub(crate) peer: Option<HeaderValue>,
     pub(crate) proxy_cookies: Option<ProxyCookies>,
     pub(crate) headers: Option<HeaderList>,
+    /// The app config's headers for the request as it came (`HEADERS`).
+    pub(crate) config: Option<HeaderList>,
+    /// Whether the middleware has run a second time, for the path it rewrote to.
+    pub(crate) reran: bool,
 }
 
 impl Via {
-    /// A request straight from a client.
-    pub(crate) fn client(peer: Option<HeaderValue>) -> Via {
+    /// A request straight from a client, with the config's headers for it.
+    pub(crate) fn client(peer: Option<HeaderValue>, config: Option<HeaderList>) -> Via {
         Via {
             peer,
             proxy_cookies: None,
             headers: None,
+            config,
+            reran: false,
         }
+    }
+
+    /// Joins the headers from outside the route to its response: the config's win over the
+    /// route's, the middleware's over both (`Set-Cookie` and `Vary` add up, outer first).
+    pub(crate) fn finish(self, response: &mut http::HeaderMap) {
+        if let Some(config) = self.config {
+            headers::merge_into_response(response, config);
+        }
+        if let Some(middleware) = self.headers {
+            headers::merge_into_response(response, middleware);
+        }
+    }
+
+    /// For a 404 of Arbor's own: its `Cache-Control` stays, as Next.js replaces the config's.
+    pub(crate) fn for_not_found(mut self) -> Via {
+        if let Some(config) = &mut self.config {
+            config.remove_named(&http::header::CACHE_CONTROL);
+        }
+        self
     }
 }
 
@@ -44,6 +70,9 @@ pub(crate) trait Router: Send + Sync + Unpin + 'static {
     fn route(&self, req: http::Request<Body>, via: Via) -> Step;
     /// What answers a path no route has: the fallback service, or not-found.
     fn unmatched(&self, req: http::Request<Body>, via: Via) -> Step;
+    /// A request the middleware rewrote to a path of this app: the middleware again when its
+    /// matcher selects the new path (once), then the route.
+    fn rewritten(&self, req: http::Request<Body>, via: Via) -> Step;
 }
 
 /// One step of the request path, decided before anything is awaited.

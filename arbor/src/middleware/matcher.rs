@@ -56,10 +56,29 @@ pub struct CompiledCondition {
     pub value: Option<&'static str>,
 }
 
-struct Condition {
-    kind: HasKind,
-    key: &'static str,
-    value: Option<Regex>,
+/// A condition, its value's regex built.
+pub(crate) struct Condition {
+    pub(crate) kind: HasKind,
+    pub(crate) key: &'static str,
+    pub(crate) value: Option<Regex>,
+}
+
+impl Condition {
+    /// Builds the regexes of compiled conditions (`source` names the rule in the error).
+    pub(crate) fn all(
+        list: &'static [CompiledCondition],
+        source: &str,
+    ) -> std::io::Result<Vec<Condition>> {
+        list.iter()
+            .map(|c| {
+                Ok(Condition {
+                    kind: c.kind,
+                    key: c.key,
+                    value: c.value.map(|v| regex(v, source)).transpose()?,
+                })
+            })
+            .collect()
+    }
 }
 
 struct Entry {
@@ -77,11 +96,12 @@ pub(crate) struct Matchers {
     entries: Option<Vec<Entry>>,
 }
 
-fn regex(pattern: &str, source: &str) -> std::io::Result<Regex> {
+/// A regex `arbor-build` compiled and checked; `source` names its rule if it fails anyway.
+pub(crate) fn regex(pattern: &str, source: &str) -> std::io::Result<Regex> {
     Regex::new(pattern).map_err(|e| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            format!("middleware matcher {source:?}: {e}"),
+            format!("the pattern of {source:?}: {e}"),
         )
     })
 }
@@ -91,17 +111,6 @@ impl Matchers {
         let Some(compiled) = compiled else {
             return Ok(Matchers { entries: None });
         };
-        let conditions = |list: &'static [CompiledCondition], source: &str| {
-            list.iter()
-                .map(|c| {
-                    Ok(Condition {
-                        kind: c.kind,
-                        key: c.key,
-                        value: c.value.map(|v| regex(v, source)).transpose()?,
-                    })
-                })
-                .collect::<std::io::Result<Vec<_>>>()
-        };
         let entries = compiled
             .iter()
             .map(|m| {
@@ -109,8 +118,8 @@ impl Matchers {
                     path: regex(m.regex, m.source)?,
                     prefix: m.prefix,
                     shortcut: m.shortcut,
-                    has: conditions(m.has, m.source)?,
-                    missing: conditions(m.missing, m.source)?,
+                    has: Condition::all(m.has, m.source)?,
+                    missing: Condition::all(m.missing, m.source)?,
                 })
             })
             .collect::<std::io::Result<Vec<_>>>()?;
@@ -155,12 +164,7 @@ impl Matchers {
             if entry.has.is_empty() && entry.missing.is_empty() {
                 return true;
             }
-            let facts = facts.get_or_insert(Facts {
-                headers,
-                query,
-                cookies: None,
-                params: None,
-            });
+            let facts = facts.get_or_insert(Facts::new(headers, query));
             if entry.has.iter().all(|c| facts.holds(c))
                 && !entry.missing.iter().any(|c| facts.holds(c))
             {
@@ -175,16 +179,36 @@ impl Matchers {
 const NEXT_DATA: &str = "/_next/data/";
 
 /// What conditions look at, parsed only when a condition needs it.
-struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     headers: &'a HeaderMap,
     query: Option<&'a str>,
     cookies: Option<RequestCookies>,
     params: Option<SearchParams>,
 }
 
-impl Facts<'_> {
-    fn holds(&mut self, condition: &Condition) -> bool {
-        let value: Option<String> = match condition.kind {
+impl<'a> Facts<'a> {
+    pub(crate) fn new(headers: &'a HeaderMap, query: Option<&'a str>) -> Self {
+        Facts {
+            headers,
+            query,
+            cookies: None,
+            params: None,
+        }
+    }
+
+    pub(crate) fn holds(&mut self, condition: &Condition) -> bool {
+        let value = self.value(condition);
+        match (&condition.value, value) {
+            (None, Some(v)) => !v.is_empty(),
+            (Some(re), Some(v)) => re.is_match(&v).unwrap_or(false),
+            (_, None) => false,
+        }
+    }
+
+    /// What a condition tests: the header, cookie or last query value, or the host name
+    /// without its port.
+    pub(crate) fn value(&mut self, condition: &Condition) -> Option<String> {
+        match condition.kind {
             HasKind::Header => self
                 .headers
                 .get(condition.key)
@@ -210,11 +234,6 @@ impl Facts<'_> {
                 .get(http::header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .map(|h| h.split(':').next().unwrap_or("").to_ascii_lowercase()),
-        };
-        match (&condition.value, value) {
-            (None, Some(v)) => !v.is_empty(),
-            (Some(re), Some(v)) => re.is_match(&v).unwrap_or(false),
-            (_, None) => false,
         }
     }
 }

@@ -2,6 +2,12 @@
 // build.rs rewrites this file when a folder is added, renamed or removed; commit it.
 
 include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
+/// `arbor.config.rs`: redirects, rewrites and headers, compiled at build time.
+#[path = "../arbor.config.rs"]
+pub mod arbor_config;
+/// `proxy.rs`: runs before the routes, for the requests its matcher selects.
+#[path = "../proxy.rs"]
+pub mod proxy;
 /// `/` has no dynamic segment, so its parameters are empty.
 #[allow(dead_code)]
 pub type Params = ::arbor::routing::NoParams;
@@ -21,6 +27,99 @@ pub mod blog {
     #[path = "page.rs"]
     pub mod page;
 }
+/// The folder `ch`.
+#[path = "../app/ch"]
+pub mod ch {
+    /// The folder `handler`.
+    #[path = "handler"]
+    pub mod handler {
+        /// `/ch/handler` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/ch/handler/route.rs`: the route handlers for `/ch/handler`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `has`.
+    #[path = "has"]
+    pub mod has {
+        /// `/ch/has` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/ch/has/route.rs`: the route handlers for `/ch/has`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `param`.
+    #[path = "param"]
+    pub mod param {
+        /// The folder `[id]`.
+        #[path = "[id]"]
+        pub mod param_id {
+            /// The parameters of `/ch/param/[id]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[id]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+                pub id: ::arbor::routing::Param,
+            }
+            /// `app/ch/param/[id]/route.rs`: the route handlers for `/ch/param/[id]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+    /// The folder `proxy`.
+    #[path = "proxy"]
+    pub mod proxy_2 {
+        /// The folder `ok`.
+        #[path = "ok"]
+        pub mod ok {
+            /// `/ch/proxy/ok` has no dynamic segment, so its parameters are empty.
+            #[allow(dead_code)]
+            pub type Params = ::arbor::routing::NoParams;
+            /// `app/ch/proxy/ok/route.rs`: the route handlers for `/ch/proxy/ok`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+    /// The folder `set-cookie`.
+    #[path = "set-cookie"]
+    pub mod set_cookie {
+        /// `/ch/set-cookie` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/ch/set-cookie/route.rs`: the route handlers for `/ch/set-cookie`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `specific`.
+    #[path = "specific"]
+    pub mod specific {
+        /// `/ch/specific` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/ch/specific/route.rs`: the route handlers for `/ch/specific`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `vary`.
+    #[path = "vary"]
+    pub mod vary {
+        /// `/ch/vary` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/ch/vary/route.rs`: the route handlers for `/ch/vary`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `clash.txt`.
 #[path = "../app/clash.txt"]
 pub mod clash_txt {
@@ -31,6 +130,62 @@ pub mod clash_txt {
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
+}
+/// The folder `cors-config`.
+#[path = "../app/cors-config"]
+pub mod cors_config {
+    /// `/cors-config` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cors-config/route.rs`: the route handlers for `/cors-config`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `dest`.
+#[path = "../app/dest"]
+pub mod dest {
+    /// `/dest` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/dest/route.rs`: the route handlers for `/dest`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+    /// The folder `[...rest]`.
+    #[path = "[...rest]"]
+    pub mod catch_all_rest {
+        /// The parameters of `/dest/[...rest]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[...rest]`: one or more segments, each percent-decoded.
+            pub rest: ::std::vec::Vec<::std::string::String>,
+        }
+        /// `app/dest/[...rest]/route.rs`: the route handlers for `/dest/[...rest]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
+/// The folder `fb`.
+#[path = "../app/fb"]
+pub mod fb {
+    /// The folder `[x]`.
+    #[path = "[x]"]
+    pub mod param_x {
+        /// The parameters of `/fb/[x]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[x]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+            pub x: ::arbor::routing::Param,
+        }
+        /// `app/fb/[x]/route.rs`: the route handlers for `/fb/[x]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
 }
 /// The folder `gallery`.
 #[path = "../app/gallery"]
@@ -44,6 +199,81 @@ pub mod gallery {
     /// `app/gallery/icon.rs`: answers `/gallery/icon/[__metadata_id__]`.
     #[path = "icon.rs"]
     pub mod icon;
+}
+/// The folder `order`.
+#[path = "../app/order"]
+pub mod order {
+    /// The folder `after-target`.
+    #[path = "after-target"]
+    pub mod after_target {
+        /// `/order/after-target` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/order/after-target/route.rs`: the route handlers for `/order/after-target`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `dyn`.
+    #[path = "dyn"]
+    pub mod dyn_ {
+        /// The folder `[x]`.
+        #[path = "[x]"]
+        pub mod param_x {
+            /// The parameters of `/order/dyn/[x]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[x]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+                pub x: ::arbor::routing::Param,
+            }
+            /// `app/order/dyn/[x]/route.rs`: the route handlers for `/order/dyn/[x]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+    /// The folder `fallback-target`.
+    #[path = "fallback-target"]
+    pub mod fallback_target {
+        /// The folder `[...rest]`.
+        #[path = "[...rest]"]
+        pub mod catch_all_rest {
+            /// The parameters of `/order/fallback-target/[...rest]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[...rest]`: one or more segments, each percent-decoded.
+                pub rest: ::std::vec::Vec<::std::string::String>,
+            }
+            /// `app/order/fallback-target/[...rest]/route.rs`: the route handlers for `/order/fallback-target/[...rest]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+    /// The folder `fs-route`.
+    #[path = "fs-route"]
+    pub mod fs_route {
+        /// `/order/fs-route` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/order/fs-route/route.rs`: the route handlers for `/order/fs-route`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `shadow-before`.
+    #[path = "shadow-before"]
+    pub mod shadow_before {
+        /// `/order/shadow-before` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/order/shadow-before/route.rs`: the route handlers for `/order/shadow-before`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
 }
 /// The folder `posts`.
 #[path = "../app/posts"]
@@ -78,4 +308,90 @@ pub mod products {
     /// `app/products/sitemap.rs`: answers `/products/sitemap/[__metadata_id__]`.
     #[path = "sitemap.rs"]
     pub mod sitemap;
+}
+/// The folder `proxy-log`.
+#[path = "../app/proxy-log"]
+pub mod proxy_log {
+    /// `/proxy-log` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/proxy-log/route.rs`: the route handlers for `/proxy-log`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `route-shadowed`.
+#[path = "../app/route-shadowed"]
+pub mod route_shadowed {
+    /// `/route-shadowed` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/route-shadowed/route.rs`: the route handlers for `/route-shadowed`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `rw`.
+#[path = "../app/rw"]
+pub mod rw {
+    /// The folder `after-route`.
+    #[path = "after-route"]
+    pub mod after_route {
+        /// `/rw/after-route` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/rw/after-route/route.rs`: the route handlers for `/rw/after-route`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `before-route`.
+    #[path = "before-route"]
+    pub mod before_route {
+        /// `/rw/before-route` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/rw/before-route/route.rs`: the route handlers for `/rw/before-route`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `dyn`.
+    #[path = "dyn"]
+    pub mod dyn_ {
+        /// The folder `[x]`.
+        #[path = "[x]"]
+        pub mod param_x {
+            /// The parameters of `/rw/dyn/[x]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[x]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+                pub x: ::arbor::routing::Param,
+            }
+            /// `app/rw/dyn/[x]/route.rs`: the route handlers for `/rw/dyn/[x]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+}
+/// The folder `rw-target`.
+#[path = "../app/rw-target"]
+pub mod rw_target {
+    /// The folder `[...slug]`.
+    #[path = "[...slug]"]
+    pub mod catch_all_slug {
+        /// The parameters of `/rw-target/[...slug]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[...slug]`: one or more segments, each percent-decoded.
+            pub slug: ::std::vec::Vec<::std::string::String>,
+        }
+        /// `app/rw-target/[...slug]/route.rs`: the route handlers for `/rw-target/[...slug]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
 }

@@ -1,9 +1,9 @@
-//! The mirror of `shared/conformance/wave2/nextapp`: what its `public:` and `metadata:`
-//! groups exercise (`public/`, the static and generated metadata files, the pages that link
-//! them). The other groups (config redirects, rewrites and headers, `after()`,
-//! instrumentation, draft mode, streaming, CORS) wait in `PENDING.md` for the capabilities
-//! they need.
+//! The mirror of `shared/conformance/wave2/nextapp`: `public/`, the static and generated
+//! metadata files and the pages that link them, `arbor.config.rs` (the app's
+//! `next.config.ts`: redirects, rewrites, headers) and `proxy.rs`. The groups still waiting
+//! for a capability are listed in `PENDING.md`.
 
 pub mod echo;
+pub mod store;
 
 arbor::app!(pub);

@@ -1,0 +1,201 @@
+//! `arbor.config.rs`: the routing half of Next.js's `next.config` (`redirects()`,
+//! `rewrites()`, `headers()`), as constants beside `Cargo.toml`.
+//!
+//! `arbor-build` reads the file at build time: every source is compiled as Next.js compiles
+//! it (path-to-regexp, case-insensitive), every condition's value as an anchored regex, and a
+//! destination or header value naming a parameter its rule does not capture is a build
+//! error. The file is also compiled with the crate, so the types below check it too.
+//!
+//! ```
+//! // arbor.config.rs
+//! use arbor::config::{Has, Headers, Redirect, Rewrite, Rewrites};
+//!
+//! pub const REDIRECTS: &[Redirect] = &[
+//!     Redirect::permanent("/old-blog/:slug", "/blog/:slug"),
+//!     Redirect::temporary("/beta", "/?from=beta").has(&[Has::cookie("beta")]),
+//! ];
+//!
+//! pub const REWRITES: Rewrites = Rewrites {
+//!     before_files: &[],
+//!     after_files: &[Rewrite::new("/docs/:path*", "https://docs.example.com/:path*")],
+//!     fallback: &[],
+//! };
+//!
+//! pub const HEADERS: &[Headers] = &[
+//!     Headers::new("/api/:path*", &[("x-frame-options", "DENY")]),
+//! ];
+//! ```
+//!
+//! At run time they apply in Next.js's order: headers are chosen for the request as it came,
+//! then redirects, the middleware, `before_files` rewrites, `public/` and the routes without
+//! parameters, `after_files` rewrites, the dynamic routes, `fallback` rewrites. A rewrite to
+//! a path serves that route with the request's own URL (the handler's `request.url` is the
+//! one the client asked for); a rewrite to an absolute URL is proxied. A destination's origin
+//! may name environment variables, read when the app starts: `"${DOCS_ORIGIN}/:path*"`.
+
+pub use crate::middleware::Has;
+
+/// A redirect (`redirects()`): a request whose path matches `source` (and whose conditions
+/// hold) is answered with a redirect to `destination`, the request's query kept (a key the
+/// destination also sets takes the destination's value).
+#[derive(Debug, Clone, Copy)]
+pub struct Redirect {
+    source: &'static str,
+    destination: &'static str,
+    status: u16,
+    has: &'static [Has],
+    missing: &'static [Has],
+}
+
+impl Redirect {
+    /// A 308 Permanent Redirect (`permanent: true`), with Next.js's `Refresh` header.
+    pub const fn permanent(source: &'static str, destination: &'static str) -> Self {
+        Redirect {
+            source,
+            destination,
+            status: 308,
+            has: &[],
+            missing: &[],
+        }
+    }
+
+    /// A 307 Temporary Redirect (`permanent: false`).
+    pub const fn temporary(source: &'static str, destination: &'static str) -> Self {
+        Redirect {
+            status: 307,
+            ..Redirect::permanent(source, destination)
+        }
+    }
+
+    /// Another status (`statusCode`): 301, 302, 303, 307 or 308, checked at build time.
+    pub const fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// ... only when every one of these conditions holds; a value's named groups
+    /// (`(?<user>[a-z]+)`) can be used in the destination as `:user`.
+    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
+        self.has = conditions;
+        self
+    }
+
+    /// ... only when none of these conditions holds.
+    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
+        self.missing = conditions;
+        self
+    }
+
+    /// The source as written.
+    pub const fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The destination as written.
+    pub const fn destination(&self) -> &'static str {
+        self.destination
+    }
+}
+
+/// A rewrite (an entry of `rewrites()`): the request is served by `destination` (a path of
+/// this app, or an absolute URL that is proxied) while the client's URL stays.
+#[derive(Debug, Clone, Copy)]
+pub struct Rewrite {
+    source: &'static str,
+    destination: &'static str,
+    has: &'static [Has],
+    missing: &'static [Has],
+}
+
+impl Rewrite {
+    /// Serves `source` with `destination`.
+    pub const fn new(source: &'static str, destination: &'static str) -> Self {
+        Rewrite {
+            source,
+            destination,
+            has: &[],
+            missing: &[],
+        }
+    }
+
+    /// ... only when every one of these conditions holds.
+    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
+        self.has = conditions;
+        self
+    }
+
+    /// ... only when none of these conditions holds.
+    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
+        self.missing = conditions;
+        self
+    }
+
+    /// The source as written.
+    pub const fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The destination as written.
+    pub const fn destination(&self) -> &'static str {
+        self.destination
+    }
+}
+
+/// The three phases of `rewrites()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rewrites {
+    /// Before `public/` and the routes: they win over both.
+    pub before_files: &'static [Rewrite],
+    /// After `public/` and the routes without parameters, before the dynamic routes.
+    pub after_files: &'static [Rewrite],
+    /// When nothing else answers, before the 404.
+    pub fallback: &'static [Rewrite],
+}
+
+/// Response headers for the requests whose path matches `source` (`headers()`): every
+/// matching rule applies, and a later rule wins a name an earlier one set. They win over the
+/// handler's own headers (`Set-Cookie` and `Vary` add up); the middleware's win over them.
+#[derive(Debug, Clone, Copy)]
+pub struct Headers {
+    source: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    has: &'static [Has],
+    missing: &'static [Has],
+}
+
+impl Headers {
+    /// Sets `headers` (name, value; a value may use the source's `:params`).
+    pub const fn new(
+        source: &'static str,
+        headers: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        Headers {
+            source,
+            headers,
+            has: &[],
+            missing: &[],
+        }
+    }
+
+    /// ... only when every one of these conditions holds.
+    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
+        self.has = conditions;
+        self
+    }
+
+    /// ... only when none of these conditions holds.
+    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
+        self.missing = conditions;
+        self
+    }
+
+    /// The source as written.
+    pub const fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The headers as written.
+    pub const fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        self.headers
+    }
+}

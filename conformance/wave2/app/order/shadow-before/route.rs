@@ -1,0 +1,9 @@
+//! `app/order/shadow-before/route.ts` of the reference app: what the handler saw.
+
+use arbor::prelude::*;
+
+use crate::echo::echo;
+
+pub async fn GET(req: Request) -> Response {
+    echo("order/shadow-before (file)", &req)
+}

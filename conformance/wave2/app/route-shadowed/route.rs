@@ -1,0 +1,9 @@
+//! `app/route-shadowed/route.ts` of the reference app: what the handler saw.
+
+use arbor::prelude::*;
+
+use crate::echo::echo;
+
+pub async fn GET(req: Request) -> Response {
+    echo("route-shadowed (file)", &req)
+}
