@@ -529,6 +529,29 @@ mod tests {
     }
 
     #[test]
+    fn config_sources_are_strict_and_case_insensitive() {
+        let rule = |source: &str, path: &str| {
+            let compiled = compile_rule(source).expect("compiles");
+            fancy_regex::Regex::new(&compiled.regex)
+                .expect("valid regex")
+                .is_match(path)
+                .expect("matches")
+        };
+        assert!(rule("/cr/param/:slug", "/Cr/Param/X"));
+        assert!(!rule("/cr/perm", "/cr/perm/"));
+        assert!(!rule("/cr/perm", "/cr/perm.json"));
+        assert!(rule("/cr/splat/:path*", "/cr/splat"));
+        assert!(rule("/cr/splat/:path*", "/cr/splat/a/b"));
+        assert!(!rule("/cr/splat/:path+", "/cr/splat"));
+        assert!(rule("/cr/num/:id(\\d{1,})", "/cr/num/12"));
+        assert!(!rule("/cr/num/:id(\\d{1,})", "/cr/num/ab"));
+        assert_eq!(
+            compile_rule("/a/:x/(\\d+)/:rest*").expect("compiles").keys,
+            ["x", "0", "rest"]
+        );
+    }
+
+    #[test]
     fn root_source() {
         assert!(matches("/", "/"));
         assert!(!matches("/", "/a"));

@@ -56,6 +56,7 @@ snapshot!(
     middleware_segment_config,
     invalid_matcher_source,
     invalid_config_shape,
+    app_config_rules,
     invalid_segment_config,
     body_read_twice,
     metadata_rules,

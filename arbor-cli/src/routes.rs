@@ -156,6 +156,59 @@ pub fn rows_of(model: &AppModel) -> Vec<Row> {
         file: display(&f.file.rel),
     }));
     rows.sort_by(|a, b| a.pattern.cmp(&b.pattern));
+    rows.extend(config_rows(model));
+    rows
+}
+
+/// The rules of `arbor.config.rs`, in the order they apply: redirects, rewrites by phase,
+/// headers. `kind` says where a rule sends the request, or the headers it sets.
+fn config_rows(model: &AppModel) -> Vec<Row> {
+    let config = &model.config;
+    let Some(file) = &config.file else {
+        return Vec::new();
+    };
+    let row = |source: &str, what: &'static str, kind: String, proxy: String| Row {
+        pattern: source.to_owned(),
+        what,
+        kind,
+        methods: Vec::new(),
+        automatic: Vec::new(),
+        proxy,
+        file: display(&file.rel),
+    };
+    let mut rows: Vec<Row> = config
+        .redirects
+        .iter()
+        .map(|r| {
+            let kind = format!("{} → {}", r.status, r.destination);
+            // A redirect answers before the middleware could run.
+            row(&r.rule.source, "redirect", kind, "no".to_owned())
+        })
+        .collect();
+    for (phase, list) in [
+        ("before files", &config.before_files),
+        ("after files", &config.after_files),
+        ("fallback", &config.fallback),
+    ] {
+        rows.extend(list.iter().map(|r| {
+            let kind = format!("{phase} → {}", r.destination);
+            row(
+                &r.rule.source,
+                "rewrite",
+                kind,
+                proxy_for(model, &r.rule.source),
+            )
+        }));
+    }
+    rows.extend(config.headers.iter().map(|h| {
+        let names: Vec<&str> = h.headers.iter().map(|(n, _)| n.as_str()).collect();
+        row(
+            &h.rule.source,
+            "headers",
+            names.join(", "),
+            proxy_for(model, &h.rule.source),
+        )
+    }));
     rows
 }
 
@@ -317,9 +370,13 @@ pub fn table(rows: &[Row]) -> String {
     }
     out.push_str(&format!(
         "\n{} routes. HEAD and OPTIONS in parentheses are answered by Arbor.\n",
-        rows.len()
+        rows.iter().filter(|r| !is_config(r)).count()
     ));
     out
+}
+
+fn is_config(row: &Row) -> bool {
+    matches!(row.what, "redirect" | "rewrite" | "headers")
 }
 
 /// The rows as JSON.

@@ -34,7 +34,7 @@ fn stdout(output: &Output) -> String {
 
 #[test]
 fn routes_of_the_examples() {
-    for example in ["comments", "middleware-auth", "isr", "site"] {
+    for example in ["comments", "middleware-auth", "isr", "site", "migrate"] {
         let dir = workspace().join("examples").join(example);
         let table = stdout(&run_in(&dir, &["routes"]));
         insta::assert_snapshot!(format!("routes_{example}"), table);

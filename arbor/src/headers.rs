@@ -29,6 +29,19 @@ impl HeaderList {
         }
     }
 
+    /// Puts `other` over this list: each name it has replaces this list's values of it.
+    pub(crate) fn overlay(&mut self, other: HeaderList) {
+        let mut replaced: SmallVec<[HeaderName; 4]> = SmallVec::new();
+        for (name, value) in other.0 {
+            if replaced.contains(&name) {
+                self.append(name, value);
+            } else {
+                self.insert(name.clone(), value);
+                replaced.push(name);
+            }
+        }
+    }
+
     /// Removes every value of `name`.
     pub(crate) fn remove_named(&mut self, name: &HeaderName) {
         self.remove(|n, _| n == name);

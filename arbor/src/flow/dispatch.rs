@@ -129,6 +129,7 @@ mod tests {
             max_duration: None,
             own_body_limit: None,
             prerendered: false,
+            dynamic: false,
         }
     }
 

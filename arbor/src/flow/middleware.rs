@@ -243,6 +243,7 @@ impl<R: Router> Way<R> {
             peer,
             config,
             reran,
+            headers: earlier,
             ..
         } = self.via;
         match outcome {
@@ -258,12 +259,14 @@ impl<R: Router> Way<R> {
                 Step::Done(response)
             }
             Outcome::Next(next) => {
-                let via = via(&mut req, peer, next.changes, config, reran);
+                let mut via = via(&mut req, peer, next.changes, config, reran);
+                via.headers = joined(earlier, via.headers);
                 self.router.route(req, via)
             }
             Outcome::Rewrite(rewrite) => match self.shared.proxy.target(&rewrite.url) {
                 Some(Target::Internal(uri)) => {
-                    let via = via(&mut req, peer, rewrite.changes, config, reran);
+                    let mut via = via(&mut req, peer, rewrite.changes, config, reran);
+                    via.headers = joined(earlier, via.headers);
                     *req.uri_mut() = uri;
                     self.router.rewritten(req, via)
                 }
@@ -301,6 +304,19 @@ impl<R: Router> Way<R> {
             },
         }
     }
+}
+
+/// The headers of the middleware's second run (for the path it rewrote to) over those of its
+/// first: a name the second sets wins.
+fn joined(earlier: Option<HeaderList>, later: Option<HeaderList>) -> Option<HeaderList> {
+    let Some(mut joined) = earlier else {
+        return later;
+    };
+    let Some(later) = later else {
+        return Some(joined);
+    };
+    joined.overlay(later);
+    Some(joined)
 }
 
 /// What the route gets of a `Next` or `Rewrite`: the replaced request headers at once; its

@@ -465,8 +465,7 @@ impl Router for Core {
                 shared.statics.clone(),
                 req,
                 target,
-                get.clone(),
-                cached.clone(),
+                (get.clone(), cached.clone()),
                 matched,
                 via,
             )),
@@ -501,8 +500,10 @@ impl Router for Core {
     fn rewritten(&self, req: http::Request<Body>, via: Via) -> Step {
         if let Some((stage, runner)) = &self.shared.middleware {
             if !via.reran && stage.selects(&req) {
+                // The first run's headers stay under the second's.
                 let via = Via {
                     reran: true,
+                    headers: via.headers,
                     ..Via::client(via.peer, via.config)
                 };
                 return Step::Boxed(runner.run(self.clone(), stage.clone(), req, via));

@@ -117,8 +117,7 @@ pub(crate) async fn serve<R: Router>(
     shared: Arc<Shared>,
     req: http::Request<Body>,
     routed: Option<String>,
-    get: BoxHandler,
-    cached: Arc<Cached>,
+    (get, cached): (BoxHandler, Arc<Cached>),
     matched: Matched,
     via: Via,
 ) -> Response {

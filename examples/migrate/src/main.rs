@@ -1,0 +1,8 @@
+//! `cargo run -p migrate`, then `curl -i localhost:3000/blog/1` (a config redirect),
+//! `curl localhost:3000/v1/posts` (a config rewrite) and `curl -i localhost:3000/api/posts`
+//! (config headers).
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    arbor::serve(migrate::app::router()).await
+}
