@@ -98,6 +98,7 @@ mod request;
 mod response;
 pub mod routing;
 pub mod server;
+pub mod sse;
 mod upload;
 mod url;
 

@@ -83,7 +83,38 @@ impl Response {
         B: Into<Bytes> + 'static,
         E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
     {
-        Self::new(Body::from_stream(stream))
+        // Fused: a body may be polled again after its end (tower-http's compression does, for
+        // trailers), which many streams (`unfold`, `async-stream`) answer with a panic.
+        Self::new(Body::from_stream(futures_util::StreamExt::fuse(stream)))
+    }
+
+    /// Server-Sent Events (`text/event-stream`, `Cache-Control: no-cache`): each
+    /// [`Event`](crate::sse::Event) is written and sent as it comes (with its `event`, `id`,
+    /// `retry` and `data` lines), a `:` comment keeps the connection alive after 15 s
+    /// without one, and the stream is never compressed. When the client goes away, the
+    /// stream is dropped, which stops the producer behind it (a channel's sender sees it
+    /// closed).
+    ///
+    /// ```
+    /// use arbor::prelude::*;
+    /// use arbor::sse::Event;
+    ///
+    /// pub async fn GET() -> Response {
+    ///     let ticks = (1..=3).map(|n| Ok::<_, std::convert::Infallible>(
+    ///         Event::default().event("tick").id(n.to_string()).data(n.to_string()),
+    ///     ));
+    ///     Response::sse(futures_util::stream::iter(ticks))
+    /// }
+    /// ```
+    pub fn sse<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<crate::sse::Event, E>> + Send + 'static,
+        E: Into<axum::BoxError> + 'static,
+    {
+        // Fused, as in `stream`: the body may be polled once more after its end.
+        let events = futures_util::StreamExt::fuse(stream);
+        let sse = axum::response::sse::Sse::new(events).keep_alive(crate::sse::KeepAlive::new());
+        Self::from(sse.into_response())
     }
 
     /// A 307 redirect (`NextResponse.redirect(url)`); `Location` is written as

@@ -395,3 +395,51 @@ pub mod rw_target {
         pub mod route;
     }
 }
+/// The folder `stream`.
+#[path = "../app/stream"]
+pub mod stream {
+    /// The folder `no-content-type`.
+    #[path = "no-content-type"]
+    pub mod no_content_type {
+        /// `/stream/no-content-type` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/stream/no-content-type/route.rs`: the route handlers for `/stream/no-content-type`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `sse`.
+    #[path = "sse"]
+    pub mod sse {
+        /// `/stream/sse` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/stream/sse/route.rs`: the route handlers for `/stream/sse`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `sse-headers`.
+    #[path = "sse-headers"]
+    pub mod sse_headers {
+        /// `/stream/sse-headers` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/stream/sse-headers/route.rs`: the route handlers for `/stream/sse-headers`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `text`.
+    #[path = "text"]
+    pub mod text {
+        /// `/stream/text` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/stream/text/route.rs`: the route handlers for `/stream/text`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}

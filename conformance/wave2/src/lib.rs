@@ -5,5 +5,6 @@
 
 pub mod echo;
 pub mod store;
+pub mod stream;
 
 arbor::app!(pub);

@@ -183,6 +183,39 @@ pub mod errors {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `events`.
+#[path = "../app/events"]
+pub mod events {
+    /// `/events` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/events/route.rs`: the route handlers for `/events`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+    /// The folder `next`.
+    #[path = "next"]
+    pub mod next {
+        /// `/events/next` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/events/next/route.rs`: the route handlers for `/events/next`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `state`.
+    #[path = "state"]
+    pub mod state {
+        /// `/events/state` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/events/state/route.rs`: the route handlers for `/events/state`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `extractors`.
 #[path = "../app/extractors"]
 pub mod extractors {

@@ -7,6 +7,18 @@ use arbor_test_support::TestServer;
 
 arbor::app!(pub, state = AppState);
 
+/// What `/events` and its producer share with the routes that steer and report it.
+pub mod events {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+    /// Events made so far.
+    pub static PRODUCED: AtomicUsize = AtomicUsize::new(0);
+    /// Whether the producer stopped (its client went away).
+    pub static STOPPED: AtomicBool = AtomicBool::new(false);
+    /// Lets the producer make its next event.
+    pub static NEXT: tokio::sync::Notify = tokio::sync::Notify::const_new();
+}
+
 /// What the handlers share.
 #[derive(Clone, Default)]
 pub struct AppState {

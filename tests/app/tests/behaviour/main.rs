@@ -10,3 +10,4 @@ mod requests;
 mod responses;
 mod routing;
 mod server;
+mod streaming;
