@@ -71,6 +71,7 @@
 
 #![warn(missing_docs)]
 
+mod after;
 mod answers;
 mod app;
 mod body;
@@ -102,6 +103,7 @@ pub mod sse;
 mod upload;
 mod url;
 
+pub use after::after;
 pub use app::{App, AppFuture, AppService, DEFAULT_BODY_LIMIT, DEFAULT_PROXY_TIMEOUT};
 pub use body::Body;
 pub use error::{Error, Result};

@@ -113,6 +113,25 @@ pub async fn proxy(req: Request) -> Result<Outcome> {
         return Ok(next.with_header("vary", "Origin").into());
     }
 
+    // after() in the proxy
+    if pathname.starts_with("/after-proxy") {
+        crate::store::after_event(serde_json::json!({ "event": "proxy-body", "path": pathname }));
+        let path = pathname.clone();
+        arbor::after(async move {
+            let event = serde_json::json!({ "event": "proxy-after-callback", "path": path });
+            crate::store::after_event(event);
+        });
+        match pathname.as_str() {
+            "/after-proxy/direct" => return Ok(Response::text("direct from proxy").into()),
+            "/after-proxy/throw" => {
+                return Err(Error::internal_message(
+                    "proxy threw after registering after()",
+                ))
+            }
+            _ => return Ok(Next::new().into()),
+        }
+    }
+
     // An error thrown in the proxy
     if pathname == "/instr-proxy/boom" {
         return Err(Error::internal_message("instr: proxy threw"));

@@ -10,18 +10,20 @@ use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context as TaskContext, Poll};
+use std::task::{ready, Context as TaskContext, Poll};
 
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use http::request::Parts;
 use http::HeaderValue;
 use pin_project_lite::pin_project;
+use tokio_util::task::TaskTracker;
 
 use super::finalise;
 use super::proxy::{Proxy, Target};
-use super::run;
+
 use super::step::{Router, Step, Via};
+use crate::after::{self, Callbacks};
 use crate::answers;
 use crate::body::{self, Body};
 use crate::context::{Context, Site};
@@ -67,9 +69,11 @@ where
         let (handler, state) = (self.handler.clone(), self.state.clone());
         let (parts, body) = req.into_parts();
         let site = stage.site.clone();
+        let stage_background = site.background.clone();
         if H::READS_BODY && !body::is_empty(&body) {
             // The body is read first, within the limit; the middleware reads a copy, the route
             // the body again.
+            let background = stage_background;
             return Box::pin(async move {
                 let read = match body::read_all(body).await {
                     Ok(read) => read,
@@ -84,7 +88,11 @@ where
                     via,
                 };
                 let then = move |parts, outcome| way.follow(parts, outcome);
-                Stage::new(handler.call(parts, copy, site, peer, state, then)).await
+                Stage::new(
+                    handler.call(parts, copy, site, peer, state, then),
+                    &background,
+                )
+                .await
             });
         }
         let way = Way {
@@ -97,16 +105,20 @@ where
         let then = move |parts, outcome| way.follow(parts, outcome);
         Box::pin(Stage::new(
             handler.call(parts, None, site, peer, state, then),
+            &stage_background,
         ))
     }
 }
 
 pin_project! {
     /// The middleware's future, which ends with the step the route decided, then that step:
-    /// a small hand-written future, with the middleware's panics caught.
+    /// a small hand-written future, with the middleware's panics caught. What the middleware
+    /// gives `after()` runs once the whole response (the route's included) is sent.
     struct Stage<F> {
         #[pin]
         state: StageState<F>,
+        after: after::Pending,
+        background: TaskTracker,
     }
 }
 
@@ -119,9 +131,11 @@ pin_project! {
 }
 
 impl<F> Stage<F> {
-    fn new(future: F) -> Self {
+    fn new(future: F, background: &TaskTracker) -> Self {
         Stage {
             state: StageState::Running { future },
+            after: Vec::new(),
+            background: background.clone(),
         }
     }
 }
@@ -130,26 +144,39 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
     type Output = Response;
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Response> {
-        let mut state = self.project().state;
+        let this = self.project();
+        let mut state = this.state;
         loop {
             let step = match state.as_mut().project() {
                 StageProjected::Running { future } => {
                     // A panic in the middleware is its own 500; the route's handler catches
                     // its own in its run. (The middleware has no cache scope: Next.js's proxy
                     // cannot revalidate either.)
-                    match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+                    let polled = {
+                        let _after = after::Scope::enter(this.after);
+                        catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
+                    };
+                    match polled {
                         Ok(Poll::Pending) => return Poll::Pending,
                         Ok(Poll::Ready(step)) => step,
                         Err(panic) => {
                             tracing::error!(
-                                panic = run::panic_message(&*panic),
+                                panic = crate::error::panic_message(&*panic),
                                 "middleware panicked; answered 500"
                             );
                             Step::Done(answers::internal_error())
                         }
                     }
                 }
-                StageProjected::Routed { step } => return Pin::new(step).poll(cx),
+                StageProjected::Routed { step } => {
+                    let response = ready!(Pin::new(step).poll(cx));
+                    if this.after.is_empty() {
+                        return Poll::Ready(response);
+                    }
+                    let callbacks =
+                        Callbacks::new(std::mem::take(this.after), this.background.clone());
+                    return Poll::Ready(callbacks.attach(response));
+                }
             };
             state.set(StageState::Routed { step });
         }

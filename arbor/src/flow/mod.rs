@@ -402,7 +402,12 @@ impl Core {
         cx: Context,
         what: &'static str,
     ) -> Run<futures_util::future::BoxFuture<'static, Response>> {
-        Run::new(handler(req, cx), self.shared.cache.clone(), what)
+        Run::new(
+            handler(req, cx),
+            self.shared.cache.clone(),
+            what,
+            &self.shared.site.background,
+        )
     }
 }
 

@@ -4,35 +4,65 @@
 //! One small future does both around the boxed handler future, instead of a stack of
 //! wrappers per request.
 
-use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::cache::{Cache, Entered};
+type Response = http::Response<Body>;
 
-/// A handler's future, polled with its cache in scope; `None` when it panicked (logged).
+use tokio_util::task::TaskTracker;
+
+use crate::after::{self, Callbacks};
+use crate::body::Body;
+use crate::cache::{Cache, Entered};
+use crate::error::panic_message;
+
+/// A handler's future, polled with its cache and its `after` registrations in scope; `None`
+/// when it panicked (logged).
 pub(crate) struct Run<F> {
     future: Option<F>,
     cache: Option<Arc<Cache>>,
     /// What ran, for the log line of a panic: the route pattern, `middleware`, `not-found`.
     what: &'static str,
+    /// What the handler gave `after()`, and where it runs.
+    after: after::Pending,
+    background: TaskTracker,
 }
 
 impl<F> Run<F> {
-    pub(crate) fn new(future: F, cache: Arc<Cache>, what: &'static str) -> Self {
+    pub(crate) fn new(
+        future: F,
+        cache: Arc<Cache>,
+        what: &'static str,
+        background: &TaskTracker,
+    ) -> Self {
         Run {
             future: Some(future),
             cache: Some(cache),
             what,
+            after: Vec::new(),
+            background: background.clone(),
         }
+    }
+
+    /// The `after` futures, to run once the response is sent.
+    fn callbacks(&mut self) -> Option<Callbacks> {
+        (!self.after.is_empty())
+            .then(|| Callbacks::new(std::mem::take(&mut self.after), self.background.clone()))
     }
 }
 
-impl<F: Future + Unpin> Future for Run<F> {
-    type Output = Option<F::Output>;
+impl<F> Drop for Run<F> {
+    fn drop(&mut self) {
+        // Cut off before it answered (a time limit, a client gone): its `after` work runs now.
+        drop(self.callbacks());
+    }
+}
+
+impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
+    type Output = Option<Response>;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -42,16 +72,21 @@ impl<F: Future + Unpin> Future for Run<F> {
         };
         let polled = {
             let _entered = Entered::new(&mut this.cache);
+            let _after = after::Scope::enter(&mut this.after);
             catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx)))
         };
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(output)) => {
                 this.future = None;
-                Poll::Ready(Some(output))
+                Poll::Ready(Some(match this.callbacks() {
+                    Some(callbacks) => callbacks.attach(output),
+                    None => output,
+                }))
             }
             Err(panic) => {
                 this.future = None;
+                drop(this.callbacks());
                 tracing::error!(
                     route = this.what,
                     panic = panic_message(&*panic),
@@ -60,16 +95,5 @@ impl<F: Future + Unpin> Future for Run<F> {
                 Poll::Ready(None)
             }
         }
-    }
-}
-
-/// What a panic said, for its log line.
-pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-string panic payload".to_owned()
     }
 }

@@ -203,7 +203,8 @@ async fn render(
     *req.uri_mut() = uri;
     let pattern = matched.pattern;
     let cx = Context::render(shared.site.clone(), matched, probe);
-    let response = Run::new(get(req, cx), shared.cache.clone(), pattern).await?;
+    let background = shared.site.background.clone();
+    let response = Run::new(get(req, cx), shared.cache.clone(), pattern, &background).await?;
     let (parts, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)
         .await

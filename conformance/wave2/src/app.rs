@@ -17,6 +17,47 @@ pub mod page;
 /// `app/layout.rs`: wraps the pages at and below `/`.
 #[path = "../app/layout.rs"]
 pub mod layout;
+/// The folder `after`.
+#[path = "../app/after"]
+pub mod after {
+    /// The folder `handler`.
+    #[path = "handler"]
+    pub mod handler {
+        /// `/after/handler` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/after/handler/route.rs`: the route handlers for `/after/handler`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `log`.
+    #[path = "log"]
+    pub mod log {
+        /// `/after/log` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/after/log/route.rs`: the route handlers for `/after/log`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
+/// The folder `after-proxy`.
+#[path = "../app/after-proxy"]
+pub mod after_proxy {
+    /// The folder `ok`.
+    #[path = "ok"]
+    pub mod ok {
+        /// `/after-proxy/ok` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/after-proxy/ok/route.rs`: the route handlers for `/after-proxy/ok`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `blog`.
 #[path = "../app/blog"]
 pub mod blog {

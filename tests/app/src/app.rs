@@ -64,6 +64,28 @@ pub mod group_marketing {
         pub mod route;
     }
 }
+/// The folder `after-work`.
+#[path = "../app/after-work"]
+pub mod after_work {
+    /// `/after-work` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/after-work/route.rs`: the route handlers for `/after-work`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+    /// The folder `state`.
+    #[path = "state"]
+    pub mod state {
+        /// `/after-work/state` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/after-work/state/route.rs`: the route handlers for `/after-work/state`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `blog`.
 #[path = "../app/blog"]
 pub mod blog {

@@ -7,6 +7,16 @@ use arbor_test_support::TestServer;
 
 arbor::app!(pub, state = AppState);
 
+/// What `/after-work` and its `after()` future record.
+pub mod after_work {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+    /// Set by the handler just before it answers.
+    pub static ANSWERED: AtomicBool = AtomicBool::new(false);
+    /// 1 per future that ran after its handler answered (1000 if one ran before).
+    pub static DONE: AtomicUsize = AtomicUsize::new(0);
+}
+
 /// What `/events` and its producer share with the routes that steer and report it.
 pub mod events {
     use std::sync::atomic::{AtomicBool, AtomicUsize};

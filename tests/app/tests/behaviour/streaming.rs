@@ -65,3 +65,28 @@ async fn each_event_arrives_before_the_next_is_produced_and_a_disconnect_stops_t
     }
     assert!(stopped, "the producer saw its client go away");
 }
+
+/// Asks `/after-work/state` until `done` is `want` (a bounded wait for background work).
+async fn after_work_done(server: &arbor_test_support::TestServer, want: u64) {
+    let mut done = serde_json::Value::Null;
+    for _ in 0..200 {
+        done = server.get("/after-work/state").await.json()["done"].clone();
+        if done == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("after() work done: {done}, expected {want}");
+}
+
+#[tokio::test]
+async fn after_work_runs_once_the_answer_is_sent_also_for_an_error() {
+    let server = start().await;
+    let answer = server.get("/after-work").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text(), "answered");
+    after_work_done(&server, 1).await;
+    let failed = server.get("/after-work?fail=1").await;
+    assert_eq!(failed.status, 500);
+    after_work_done(&server, 2).await;
+}
