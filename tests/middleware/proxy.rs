@@ -16,6 +16,7 @@ pub const CONFIG: Config = Config {
         Matcher::new("/fail"),
         Matcher::new("/panic"),
         Matcher::new("/wait"),
+        Matcher::new("/after"),
         Matcher::new("/num/(\\d+)"),
         Matcher::new("/lookahead/((?!skip).*)"),
         Matcher::new("/flag").has(&[Has::query("mw").value("on|yes")]),
@@ -91,6 +92,13 @@ pub async fn proxy(req: Request, event: WaitUntil) -> Result<Outcome> {
             crate::BACKGROUND_DONE.fetch_add(1, Ordering::SeqCst);
         });
         return Ok(Response::text("answered before the work finished").into());
+    }
+    if path == "/after" {
+        arbor::after(async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            crate::AFTER_DONE.fetch_add(1, Ordering::SeqCst);
+        });
+        return Ok(Response::text("answered before the after() work").into());
     }
     Ok(Next::new().with_header("x-mw-ran", &path).into())
 }

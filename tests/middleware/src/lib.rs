@@ -6,3 +6,6 @@ arbor::app!(pub);
 
 /// Work finished by `wait_until` after its response was sent.
 pub static BACKGROUND_DONE: AtomicUsize = AtomicUsize::new(0);
+
+/// Work finished by the proxy's `after()` once its response was sent.
+pub static AFTER_DONE: AtomicUsize = AtomicUsize::new(0);

@@ -319,6 +319,18 @@ async fn shutdown_waits_for_wait_until_work() {
 }
 
 #[tokio::test]
+async fn shutdown_waits_for_after_work() {
+    let server = start().await;
+    let done = || arbor_middleware_tests::AFTER_DONE.load(Ordering::SeqCst);
+    let before = done();
+    let reply = server.get("/after").await;
+    assert_eq!(reply.text(), "answered before the after() work");
+    assert_eq!(done(), before);
+    server.stop().await.expect("clean shutdown");
+    assert_eq!(done(), before + 1);
+}
+
+#[tokio::test]
 async fn without_a_matcher_the_middleware_runs_for_every_request() {
     use arbor::__codegen::{AppBuilder, Route};
     use arbor::middleware::Next;
