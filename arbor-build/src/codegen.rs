@@ -119,10 +119,23 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
             pub mod arbor_config;
         }
     });
+    let instrumentation_module = model.instrumentation.as_ref().map(|i| {
+        let rel = display_path(&i.file.rel);
+        let path = match rel.strip_prefix("src/") {
+            Some(inside) => inside.to_owned(),
+            None => format!("../{rel}"),
+        };
+        quote! {
+            #[doc = " `instrumentation.rs`: `register()` at start-up, `on_request_error()` for failed requests."]
+            #[path = #path]
+            pub mod instrumentation;
+        }
+    });
     let tree = quote! {
         include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 
         #config_module
+        #instrumentation_module
         #middleware
         #body
         #not_found
@@ -139,7 +152,9 @@ pub fn render(model: &AppModel, app_from_src: String, embed_public: bool) -> Out
             &found.params_impls,
             not_found_registration(input, &found),
             input.middleware,
-            render_config(&model.config),
+            [render_config(&model.config), render_instrumentation(model)]
+                .into_iter()
+                .collect(),
             &public_files(input),
             &[
                 page_registrations(input.model, &found),
@@ -158,6 +173,39 @@ fn condition(c: &Condition) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     quote!(::arbor::__codegen::CompiledCondition { kind: ::arbor::middleware::HasKind::#kind, key: #key, value: #value })
+}
+
+/// `register()` and `on_request_error()` handed to the app, sync or async.
+fn render_instrumentation(model: &AppModel) -> TokenStream {
+    let Some(i) = &model.instrumentation else {
+        return TokenStream::new();
+    };
+    let register = i.register.map(|is_async| {
+        let call = if is_async {
+            quote!(self::instrumentation::register().await)
+        } else {
+            quote!(self::instrumentation::register())
+        };
+        quote! {
+            let app = ::arbor::__codegen::AppBuilder::register(app, || async { #call });
+        }
+    });
+    let report = i.on_request_error.map(|is_async| {
+        let call = if is_async {
+            quote!(self::instrumentation::on_request_error(error, request, context).await)
+        } else {
+            quote!(self::instrumentation::on_request_error(
+                error, request, context
+            ))
+        };
+        quote! {
+            let app = ::arbor::__codegen::AppBuilder::on_request_error(
+                app,
+                |error, request, context| async move { #call },
+            );
+        }
+    });
+    quote!(#register #report)
 }
 
 /// The app config's rules, compiled, and a check that the file's constants have their types.
@@ -830,6 +878,7 @@ fn folder_items(
         "not_found",
         "middleware",
         "arbor_config",
+        "instrumentation",
         "proxy",
     ]);
     let pattern = pattern(segments);

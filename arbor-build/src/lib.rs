@@ -28,6 +28,7 @@
 mod codegen;
 pub mod config;
 mod diagnostic;
+pub mod instrumentation;
 pub mod matcher;
 mod middleware;
 pub mod model;

@@ -41,6 +41,8 @@ pub struct AppModel {
     pub middleware: Option<Middleware>,
     /// `arbor.config.rs`: redirects, rewrites and headers (empty without the file).
     pub config: crate::config::AppConfig,
+    /// `instrumentation.rs`, if present.
+    pub instrumentation: Option<crate::instrumentation::Instrumentation>,
     /// The `public/` folder beside `Cargo.toml`, if present: its files are served at `/`.
     pub public: Option<PathBuf>,
     /// The files of `public/` (dotfiles left out), by URL path.
@@ -724,6 +726,11 @@ pub(crate) fn read(
             None
         }
     };
+    let instrumentation =
+        crate::instrumentation::read(crate_root, print_rerun).unwrap_or_else(|d| {
+            diagnostics.push(d);
+            None
+        });
     let config = crate::config::read(crate_root, print_rerun).unwrap_or_else(|errors| {
         diagnostics.extend(errors);
         crate::config::AppConfig::default()
@@ -765,6 +772,7 @@ pub(crate) fn read(
         not_found,
         middleware,
         config,
+        instrumentation,
         public,
     };
     Ok((model, diagnostics))

@@ -146,6 +146,23 @@ pub(crate) fn not_found_page() -> Response {
     )
 }
 
+/// The 500 page of a page that failed while rendering, as Next.js's `__next_error__`
+/// document: it shows no detail of the error, only the digest the report carries.
+pub(crate) fn error_page(digest: &str) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html id=\"__next_error__\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>500: Internal Server Error.</title></head><body><div><h1>500</h1><h2>Application error: a server-side exception has occurred. Digest: {digest}</h2></div></body></html>"
+    );
+    let mut response = http::Response::new(Body::from(page));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+    response
+}
+
 fn wants_document(path: &str, headers: &HeaderMap) -> bool {
     if path.starts_with("/_next/") {
         return false;

@@ -27,6 +27,9 @@ use crate::flow::{
     Answer, CompiledConfig, Core, Fallback, MiddlewareSlot, Parts, RouteParts, Rules,
 };
 use crate::handler::{Handler, Slot};
+use crate::instrumentation::{
+    ErrorContext, ErrorRequest, Register, Registered, Reporter, RequestError,
+};
 use crate::layers::Defaults;
 use crate::middleware::{CompiledMatcher, Matchers, Middleware};
 use crate::routing::Route;
@@ -108,6 +111,10 @@ struct Settings {
     public: Option<Public>,
     /// `arbor.config.rs`, compiled.
     config: Option<&'static CompiledConfig>,
+    /// `instrumentation.rs`'s `register`.
+    register: Option<Register>,
+    /// `instrumentation.rs`'s `on_request_error`.
+    reporter: Option<Reporter>,
 }
 
 /// Where the files of `public/` come from.
@@ -129,6 +136,8 @@ impl Default for Settings {
             cache_store: None,
             public: None,
             config: None,
+            register: None,
+            reporter: None,
         }
     }
 }
@@ -321,6 +330,17 @@ pub trait AppBuilder<S> {
     ) -> Self;
     /// Applies `arbor.config.rs`: its redirects, rewrites and headers.
     fn config(self, config: &'static CompiledConfig) -> Self;
+    /// Runs `instrumentation.rs`'s `register()` at start-up, before any request.
+    fn register<F, Fut, R>(self, register: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: Registered;
+    /// Tells `instrumentation.rs`'s `on_request_error()` of every request that failed.
+    fn on_request_error<F, Fut>(self, report: F) -> Self
+    where
+        F: Fn(RequestError, ErrorRequest, ErrorContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static;
 }
 
 impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
@@ -342,6 +362,29 @@ impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
 
     fn config(self, config: &'static CompiledConfig) -> Self {
         self.changed(|app| app.settings.config = Some(config))
+    }
+
+    fn register<F, Fut, R>(self, register: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = R> + Send + 'static,
+        R: Registered,
+    {
+        let register: Register = Arc::new(move || {
+            let registered = register();
+            Box::pin(async move { registered.await.into_result() })
+        });
+        self.changed(|app| app.settings.register = Some(register))
+    }
+
+    fn on_request_error<F, Fut>(self, report: F) -> Self
+    where
+        F: Fn(RequestError, ErrorRequest, ErrorContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let reporter: Reporter =
+            Arc::new(move |error, request, context| Box::pin(report(error, request, context)));
+        self.changed(|app| app.settings.reporter = Some(reporter))
     }
 }
 
@@ -417,6 +460,8 @@ impl App<()> {
             fallback: self.fallback.clone(),
             middleware,
             rules: settings.config.map(Rules::new).transpose()?,
+            register: settings.register.clone(),
+            reporter: settings.reporter.clone(),
             origin,
             metadata_base: settings.metadata_base.clone(),
             port,

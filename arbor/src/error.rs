@@ -263,7 +263,8 @@ impl IntoResponse for Error {
                     kind: Kind::Internal(source),
                 };
                 tracing::error!(error = %error, "handler failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                let failure = crate::instrumentation::Failure::route(error.to_string(), false);
+                failure.on(StatusCode::INTERNAL_SERVER_ERROR.into_response())
             }
         }
     }

@@ -88,6 +88,7 @@ pub mod handler;
 mod headers;
 #[cfg(feature = "image")]
 pub mod image;
+pub mod instrumentation;
 pub mod layers;
 pub mod metadata;
 pub mod middleware;

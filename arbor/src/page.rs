@@ -60,6 +60,7 @@ use http::HeaderValue;
 
 use crate::body::Body;
 use crate::handler::{Context, Handler};
+use crate::instrumentation::{Failure, RouteType};
 use crate::render::Render;
 
 pub use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -169,12 +170,37 @@ where
                     *page.status_mut() = http::StatusCode::NOT_FOUND;
                     page
                 }
+                // A failure while rendering: the error document, and a report of a render.
+                Err(mut answer) if answer.extensions().get::<Failure>().is_some() => {
+                    let mut failure = answer.extensions_mut().remove::<Failure>();
+                    let digest = failure
+                        .as_ref()
+                        .map_or_else(String::new, |f| digest(&f.error.message));
+                    let page = crate::answers::error_page(&digest);
+                    match failure.take() {
+                        Some(mut failure) => {
+                            failure.route_type = RouteType::Render;
+                            failure.error.digest = Some(digest);
+                            failure.on(page)
+                        }
+                        None => page,
+                    }
+                }
                 Err(answer) => answer,
             };
             cx.finish(response.headers_mut());
             response
         })
     }
+}
+
+/// The digest of a render's error, as Next.js gives one: a hash of the message, in decimal
+/// (FNV-1a), that ties the report to the page the client saw without showing the message.
+fn digest(message: &str) -> String {
+    let hash = message.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash.to_string()
 }
 
 /// Whether an answer is `not_found()`'s: 404 with an empty body.

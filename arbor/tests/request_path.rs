@@ -368,3 +368,22 @@ async fn a_compressed_stream_ends_whole() {
         .expect("a whole gzip stream");
     assert_eq!(text, "part0\npart1\npart2\n");
 }
+
+#[tokio::test]
+async fn a_failing_register_stops_start_up_with_its_message() {
+    let app = one("/hello", Method::Get, hello)
+        .register(|| async { Err::<(), _>("the exporter is unreachable") });
+    let err = app.prerender().await.expect_err("start-up stops");
+    assert_eq!(
+        err.to_string(),
+        "instrumentation.rs: register() failed, so the server does not start: the exporter is unreachable"
+    );
+    let ran = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = ran.clone();
+    let app = one("/hello", Method::Get, hello).register(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async {}
+    });
+    app.prerender().await.expect("starts");
+    assert_eq!(ran.load(Ordering::SeqCst), 1);
+}

@@ -29,6 +29,7 @@ use crate::body::{self, Body};
 use crate::context::{Context, Site};
 use crate::cookie::ProxyCookies;
 use crate::headers::{self, HeaderList};
+use crate::instrumentation::Failure;
 use crate::middleware::{Changes, Matchers, Middleware, Outcome};
 
 type Response = http::Response<Body>;
@@ -160,11 +161,10 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
                         Ok(Poll::Pending) => return Poll::Pending,
                         Ok(Poll::Ready(step)) => step,
                         Err(panic) => {
-                            tracing::error!(
-                                panic = crate::error::panic_message(&*panic),
-                                "middleware panicked; answered 500"
-                            );
-                            Step::Done(answers::internal_error())
+                            let message = crate::error::panic_message(&*panic);
+                            tracing::error!(panic = message, "middleware panicked; answered 500");
+                            let failure = Failure::proxy(message, true);
+                            Step::Done(failure.on(answers::internal_error()))
                         }
                     }
                 }

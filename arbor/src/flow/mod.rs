@@ -38,6 +38,7 @@ use std::task::{ready, Context as TaskContext, Poll};
 use std::time::Duration;
 
 use axum::response::IntoResponse;
+use futures_util::future::BoxFuture;
 use http::HeaderValue;
 use tokio_util::task::TaskTracker;
 use tower::util::BoxCloneSyncService;
@@ -48,6 +49,7 @@ use crate::cache::{Cache, CacheStore, SegmentConfig};
 use crate::context::{Context, Matched, Site};
 use crate::handler::BoxHandler;
 use crate::headers;
+use crate::instrumentation::{ErrorContext, ErrorRequest, Failure, Register, Reporter, RouteType};
 use crate::middleware::Matchers;
 use crate::public::{self, PublicFiles};
 use crate::routing::params::Params;
@@ -89,6 +91,9 @@ struct Shared {
     middleware: Option<(Arc<middleware::Shared>, Arc<dyn Runner<Core>>)>,
     /// `arbor.config.rs`: redirects, rewrites and headers.
     rules: Option<Rules>,
+    /// `instrumentation.rs`: `register()`, and `on_request_error()`.
+    register: Option<Register>,
+    reporter: Option<Reporter>,
     /// Serves rewrites to another origin (the middleware's and the config's).
     proxy: Arc<proxy::Proxy>,
     site: Arc<Site>,
@@ -118,6 +123,10 @@ pub(crate) struct Parts {
     pub(crate) middleware: Option<(Arc<dyn Runner<Core>>, Matchers)>,
     /// `arbor.config.rs`, ready.
     pub(crate) rules: Option<Rules>,
+    /// `instrumentation.rs`'s `register()`.
+    pub(crate) register: Option<Register>,
+    /// `instrumentation.rs`'s `on_request_error()`.
+    pub(crate) reporter: Option<Reporter>,
     /// The origin request URLs are built from (`http://localhost:3000`).
     pub(crate) origin: String,
     /// Where the site is published, for page heads (`App::metadata_base`).
@@ -225,6 +234,8 @@ impl Core {
                 fallback: parts.fallback,
                 middleware,
                 rules: parts.rules,
+                register: parts.register,
+                reporter: parts.reporter,
                 proxy,
                 site,
                 cache,
@@ -248,6 +259,31 @@ impl Core {
     /// Answers one request: the whole request path.
     pub(crate) fn answer(&self, req: http::Request<Body>, peer: Option<HeaderValue>) -> Answer {
         let head = req.method() == http::Method::HEAD;
+        // What `on_request_error` would be told, kept only when the app listens.
+        let report = self.shared.reporter.as_ref().map(|reporter| {
+            Box::new(Report {
+                request: ErrorRequest {
+                    path: req
+                        .uri()
+                        .path_and_query()
+                        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned()),
+                    method: req.method().clone(),
+                    headers: req.headers().clone(),
+                },
+                reporter: reporter.clone(),
+            })
+        });
+        let mut answer = self.answer_step(req, peer, head);
+        answer.report = report;
+        answer
+    }
+
+    fn answer_step(
+        &self,
+        req: http::Request<Body>,
+        peer: Option<HeaderValue>,
+        head: bool,
+    ) -> Answer {
         // 1. Normalise: 308 to the clean path, 400 for a bad escape.
         if let Normalised::Answer(answer) = normalise::request(&req) {
             return Answer::new(Step::Done(answer), head);
@@ -353,11 +389,19 @@ impl Core {
         })
     }
 
-    /// Renders every cached route (and each path `generate_static_params` names) before the
-    /// server takes traffic. A `DYNAMIC = Dynamic::Error` handler that reads its request
-    /// fails here, naming what it read.
+    /// Starts the app before the server takes traffic: `instrumentation.rs`'s `register()`
+    /// (whose error stops start-up), then every cached route (and each path
+    /// `generate_static_params` names) rendered. A `DYNAMIC = Dynamic::Error` handler that
+    /// reads its request fails here, naming what it read.
     pub(crate) async fn prerender(&self) -> io::Result<()> {
         let shared = &self.shared;
+        if let Some(register) = &shared.register {
+            register().await.map_err(|err| {
+                io::Error::other(format!(
+                    "instrumentation.rs: register() failed, so the server does not start: {err}"
+                ))
+            })?;
+        }
         for (id, route) in shared.routes.iter().enumerate() {
             let (Some(cached), Some(get)) = (&route.cached, &route.handlers[Method::Get.index()])
             else {
@@ -541,15 +585,50 @@ fn answered(mut response: Response, via: Via) -> Step {
     Step::Done(response)
 }
 
-/// A request's whole answer: its step, finalised (a HEAD answer drops its body).
+/// A request's whole answer: its step, finalised (a HEAD answer drops its body, a failure is
+/// reported before the answer goes out, as Next.js awaits `onRequestError`).
 pub struct Answer {
     step: Step,
     head: bool,
+    report: Option<Box<Report>>,
+    /// The report being made, and the answer that waits for it (boxed: rare, and large).
+    reporting: Option<Box<(BoxFuture<'static, ()>, Response)>>,
 }
 
 impl Answer {
     fn new(step: Step, head: bool) -> Self {
-        Answer { step, head }
+        Answer {
+            step,
+            head,
+            report: None,
+            reporting: None,
+        }
+    }
+}
+
+/// What a failed request reports to `on_request_error`.
+struct Report {
+    request: ErrorRequest,
+    reporter: Reporter,
+}
+
+impl Report {
+    /// The report of the failure an answer carries.
+    fn failed(self, failure: Failure) -> BoxFuture<'static, ()> {
+        let Report { request, reporter } = self;
+        let render = failure.route_type == RouteType::Render;
+        let route_path = match failure.route {
+            Some(route) => route.to_owned(),
+            None => request.path.split('?').next().unwrap_or("/").to_owned(),
+        };
+        let context = ErrorContext {
+            router_kind: "App Router",
+            route_path,
+            route_type: failure.route_type,
+            render_source: render.then_some("react-server-components"),
+            revalidate_reason: None,
+        };
+        reporter(failure.error, request, context)
     }
 }
 
@@ -558,9 +637,21 @@ impl Future for Answer {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if let Some(reporting) = &mut this.reporting {
+            ready!(reporting.0.as_mut().poll(cx));
+            if let Some(reported) = this.reporting.take() {
+                return Poll::Ready(Ok(reported.1));
+            }
+        }
         let mut response = ready!(Pin::new(&mut this.step).poll(cx));
         if this.head {
             finalise::strip_body(&mut response);
+        }
+        if let Some(report) = this.report.take() {
+            if let Some(failure) = response.extensions_mut().remove::<Failure>() {
+                this.reporting = Some(Box::new((report.failed(failure), response)));
+                return Pin::new(this).poll(cx);
+            }
         }
         Poll::Ready(Ok(response))
     }

@@ -15,12 +15,14 @@ type Response = http::Response<Body>;
 use tokio_util::task::TaskTracker;
 
 use crate::after::{self, Callbacks};
+use crate::answers;
 use crate::body::Body;
 use crate::cache::{Cache, Entered};
 use crate::error::panic_message;
+use crate::instrumentation::Failure;
 
-/// A handler's future, polled with its cache and its `after` registrations in scope; `None`
-/// when it panicked (logged).
+/// A handler's future, polled with its cache and its `after` registrations in scope. A panic
+/// is logged and answered with an empty 500 that reports it.
 pub(crate) struct Run<F> {
     future: Option<F>,
     cache: Option<Arc<Cache>>,
@@ -77,8 +79,12 @@ impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
         };
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(output)) => {
+            Ok(Poll::Ready(mut output)) => {
                 this.future = None;
+                // A failure the handler's answer reports learns its route here.
+                if let Some(failure) = output.extensions_mut().get_mut::<Failure>() {
+                    failure.route.get_or_insert(this.what);
+                }
                 Poll::Ready(Some(match this.callbacks() {
                     Some(callbacks) => callbacks.attach(output),
                     None => output,
@@ -87,12 +93,17 @@ impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
             Err(panic) => {
                 this.future = None;
                 drop(this.callbacks());
+                let message = panic_message(&*panic);
                 tracing::error!(
                     route = this.what,
-                    panic = panic_message(&*panic),
+                    panic = message,
                     "handler panicked; answered 500"
                 );
-                Poll::Ready(None)
+                let mut failure = Failure::route(message, true);
+                failure.route = Some(this.what);
+                let mut answer = answers::empty(http::StatusCode::INTERNAL_SERVER_ERROR);
+                answer.extensions_mut().insert(failure);
+                Poll::Ready(Some(answer))
             }
         }
     }

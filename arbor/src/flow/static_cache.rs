@@ -205,6 +205,13 @@ async fn render(
     let cx = Context::render(shared.site.clone(), matched, probe);
     let background = shared.site.background.clone();
     let response = Run::new(get(req, cx), shared.cache.clone(), pattern, &background).await?;
+    let panicked = response
+        .extensions()
+        .get::<crate::instrumentation::Failure>()
+        .is_some_and(|failure| failure.error.panicked);
+    if panicked {
+        return None;
+    }
     let (parts, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)
         .await

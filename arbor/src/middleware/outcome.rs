@@ -216,7 +216,8 @@ impl IntoOutcome for Error {
     fn into_outcome(self) -> Outcome {
         if self.is_internal() {
             tracing::error!(error = %self, "middleware failed; answered 500");
-            return Outcome::Respond(answers::internal_error().into());
+            let failure = crate::instrumentation::Failure::proxy(self.to_string(), false);
+            return Outcome::Respond(failure.on(answers::internal_error()).into());
         }
         Outcome::Respond(self.into_response().into())
     }

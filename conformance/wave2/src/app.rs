@@ -5,6 +5,9 @@ include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
 /// `arbor.config.rs`: redirects, rewrites and headers, compiled at build time.
 #[path = "../arbor.config.rs"]
 pub mod arbor_config;
+/// `instrumentation.rs`: `register()` at start-up, `on_request_error()` for failed requests.
+#[path = "../instrumentation.rs"]
+pub mod instrumentation;
 /// `proxy.rs`: runs before the routes, for the requests its matcher selects.
 #[path = "../proxy.rs"]
 pub mod proxy;
@@ -240,6 +243,72 @@ pub mod gallery {
     /// `app/gallery/icon.rs`: answers `/gallery/icon/[__metadata_id__]`.
     #[path = "icon.rs"]
     pub mod icon;
+}
+/// The folder `instr`.
+#[path = "../app/instr"]
+pub mod instr {
+    /// The folder `after-throws`.
+    #[path = "after-throws"]
+    pub mod after_throws {
+        /// `/instr/after-throws` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/instr/after-throws/route.rs`: the route handlers for `/instr/after-throws`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `dyn`.
+    #[path = "dyn"]
+    pub mod dyn_ {
+        /// The folder `[id]`.
+        #[path = "[id]"]
+        pub mod param_id {
+            /// The parameters of `/instr/dyn/[id]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[id]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+                pub id: ::arbor::routing::Param,
+            }
+            /// `app/instr/dyn/[id]/route.rs`: the route handlers for `/instr/dyn/[id]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
+    /// The folder `log`.
+    #[path = "log"]
+    pub mod log {
+        /// `/instr/log` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/instr/log/route.rs`: the route handlers for `/instr/log`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `page-throw`.
+    #[path = "page-throw"]
+    pub mod page_throw {
+        /// `/instr/page-throw` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/instr/page-throw/page.rs`: the page at `/instr/page-throw`.
+        #[path = "page.rs"]
+        pub mod page;
+    }
+    /// The folder `throw`.
+    #[path = "throw"]
+    pub mod throw {
+        /// `/instr/throw` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/instr/throw/route.rs`: the route handlers for `/instr/throw`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
 }
 /// The folder `order`.
 #[path = "../app/order"]

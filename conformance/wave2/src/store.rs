@@ -35,3 +35,26 @@ pub fn after_event(event: Value) {
 pub fn take_after_events() -> Vec<Value> {
     take(&AFTER)
 }
+
+static ERRORS: Mutex<Vec<Value>> = Mutex::new(Vec::new());
+static REGISTERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Records a run of `register()`.
+pub fn registered() {
+    REGISTERED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// How many times `register()` ran.
+pub fn registrations() -> usize {
+    REGISTERED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Records a report of `on_request_error()`.
+pub fn request_error(report: Value) {
+    push(&ERRORS, report);
+}
+
+/// The reports since the last call, cleared.
+pub fn take_request_errors() -> Vec<Value> {
+    take(&ERRORS)
+}

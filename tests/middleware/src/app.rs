@@ -2,6 +2,9 @@
 // build.rs rewrites this file when a folder is added, renamed or removed; commit it.
 
 include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
+/// `instrumentation.rs`: `register()` at start-up, `on_request_error()` for failed requests.
+#[path = "../instrumentation.rs"]
+pub mod instrumentation;
 /// `proxy.rs`: runs before the routes, for the requests its matcher selects.
 #[path = "../proxy.rs"]
 pub mod proxy;
@@ -49,6 +52,17 @@ pub mod body {
     #[allow(dead_code)]
     pub type Params = ::arbor::routing::NoParams;
     /// `app/body/route.rs`: the route handlers for `/body`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `broken`.
+#[path = "../app/broken"]
+pub mod broken {
+    /// `/broken` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/broken/route.rs`: the route handlers for `/broken`.
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;

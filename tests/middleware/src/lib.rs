@@ -9,3 +9,20 @@ pub static BACKGROUND_DONE: AtomicUsize = AtomicUsize::new(0);
 
 /// Work finished by the proxy's `after()` once its response was sent.
 pub static AFTER_DONE: AtomicUsize = AtomicUsize::new(0);
+
+/// How many times `instrumentation.rs`'s `register()` ran (once per server started).
+pub static REGISTERED: AtomicUsize = AtomicUsize::new(0);
+
+/// What `on_request_error()` was told of a request that carried `x-test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    pub test: String,
+    pub message: String,
+    pub panicked: bool,
+    pub path: String,
+    pub route_path: String,
+    pub route_type: &'static str,
+}
+
+/// Every report, in order.
+pub static REPORTS: std::sync::Mutex<Vec<Reported>> = std::sync::Mutex::new(Vec::new());

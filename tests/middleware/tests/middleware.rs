@@ -352,3 +352,68 @@ async fn without_a_matcher_the_middleware_runs_for_every_request() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("x-seen"), "/_next/static/x.js");
 }
+
+#[tokio::test]
+async fn instrumentation_registers_once_and_hears_of_every_failure() {
+    use arbor_middleware_tests::{Reported, REGISTERED, REPORTS};
+    let before = REGISTERED.load(Ordering::SeqCst);
+    let server = start().await;
+    let test = "instrumentation-test";
+    for (method, path) in [
+        ("GET", "/broken?x=1"),
+        ("POST", "/broken"),
+        ("GET", "/fail"),
+        ("GET", "/panic"),
+    ] {
+        let reply = server.send(method, path, &[("x-test", test)], "").await;
+        assert_eq!(reply.status, 500, "{method} {path}");
+    }
+    // Answers that are not failures are not reported.
+    assert_eq!(
+        server
+            .send("GET", "/echo/x", &[("x-test", test)], "")
+            .await
+            .status,
+        200
+    );
+    let reports: Vec<Reported> = REPORTS
+        .lock()
+        .expect("reports")
+        .iter()
+        .filter(|r| r.test == test)
+        .cloned()
+        .collect();
+    let seen: Vec<(&str, bool, &str, &str, &str)> = reports
+        .iter()
+        .map(|r| {
+            (
+                r.message.as_str(),
+                r.panicked,
+                r.path.as_str(),
+                r.route_path.as_str(),
+                r.route_type,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "the handler failed",
+                false,
+                "/broken?x=1",
+                "/broken",
+                "route"
+            ),
+            ("the handler panicked", true, "/broken", "/broken", "route"),
+            ("the middleware failed", false, "/fail", "/fail", "proxy"),
+            ("the middleware panicked", true, "/panic", "/panic", "proxy"),
+        ]
+    );
+    // The server answered, so it had started: its register() ran (other tests start servers
+    // at the same time, so the count says at least that).
+    assert!(
+        REGISTERED.load(Ordering::SeqCst) > before,
+        "register() ran at start-up"
+    );
+}
