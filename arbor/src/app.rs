@@ -227,6 +227,36 @@ impl<S: Clone + Send + Sync + 'static> App<S> {
         })
     }
 
+    /// Wraps the requests whose path is `prefix` or under it (`/api`, `/api/...`, not
+    /// `/apix`) in a tower layer; the others go straight to the app. The one-line way to give
+    /// part of an app `tower-http`'s `CorsLayer`, which then answers that part's preflights:
+    ///
+    /// ```
+    /// use tower_http::cors::CorsLayer;
+    ///
+    /// let app: arbor::App = arbor::App::new().layer_at("/api", CorsLayer::permissive());
+    /// ```
+    pub fn layer_at<L>(self, prefix: &'static str, layer: L) -> Self
+    where
+        L: Layer<AppService> + Clone + Send + Sync + 'static,
+        L::Service: Service<http::Request<Body>> + Clone + Send + Sync + 'static,
+        <L::Service as Service<http::Request<Body>>>::Response: IntoResponse + 'static,
+        <L::Service as Service<http::Request<Body>>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<http::Request<Body>>>::Future: Send + 'static,
+    {
+        let prefix = prefix.trim_end_matches('/');
+        self.changed(|app| {
+            app.layers.push(Arc::new(move |inner: AppService| {
+                let layered = AppService::new(layer.layer(inner.clone()));
+                AppService::new(UnderPrefix {
+                    prefix,
+                    layered,
+                    plain: inner,
+                })
+            }));
+        })
+    }
+
     /// Sends the requests no route matches to `service` instead of the not-found answer:
     /// an existing axum router (or any tower service) behind the app, while a team moves its
     /// routes over one by one. The middleware has run for them; `app/not-found.rs` is not used.
@@ -585,6 +615,36 @@ impl Service<http::Request<Body>> for CoreService {
                 .and_then(|ConnectInfo(addr)| HeaderValue::try_from(addr.ip().to_string()).ok()),
         };
         self.core.answer(req, peer)
+    }
+}
+
+/// [`App::layer_at`]'s service: the layered app for the paths under `prefix`, the plain one
+/// for the others.
+#[derive(Clone)]
+struct UnderPrefix {
+    prefix: &'static str,
+    layered: AppService,
+    plain: AppService,
+}
+
+impl Service<http::Request<Body>> for UnderPrefix {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    /// Always ready: each request waits for the service it goes to, on a clone of it.
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let under = req
+            .uri()
+            .path()
+            .strip_prefix(self.prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        let service = if under { &self.layered } else { &self.plain };
+        Box::pin(service.clone().oneshot(req))
     }
 }
 

@@ -387,3 +387,36 @@ async fn a_failing_register_stops_start_up_with_its_message() {
     app.prerender().await.expect("starts");
     assert_eq!(ran.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_layer_at_a_prefix_sees_only_the_paths_under_it() {
+    use tower_http::cors::{Any, CorsLayer};
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([http::Method::POST]);
+    let app = arbor::App::new()
+        .route(Route::new("/api/items", "a").handler(Method::Post, hello))
+        .route(Route::new("/apix", "b").handler(Method::Post, hello))
+        .layer_at("/api", cors);
+    let preflight = [
+        ("origin", "https://app.example"),
+        ("access-control-request-method", "POST"),
+    ];
+    let under = ask(&app, "OPTIONS", "/api/items", &preflight).await;
+    assert_eq!(under.status, 200, "CorsLayer answers the preflight");
+    assert_eq!(under.header("access-control-allow-origin"), "*");
+    assert_eq!(under.header("access-control-allow-methods"), "POST");
+    let beside = ask(&app, "OPTIONS", "/apix", &preflight).await;
+    assert_eq!(beside.status, 204, "Arbor's own OPTIONS");
+    assert_eq!(beside.header("access-control-allow-origin"), "");
+    assert_eq!(beside.header("allow"), "OPTIONS, POST");
+    let posted = ask(
+        &app,
+        "POST",
+        "/api/items",
+        &[("origin", "https://app.example")],
+    )
+    .await;
+    assert_eq!(posted.text(), "hello");
+    assert_eq!(posted.header("access-control-allow-origin"), "*");
+}

@@ -175,6 +175,21 @@ pub mod clash_txt {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `cors`.
+#[path = "../app/cors"]
+pub mod cors {
+    /// The folder `data`.
+    #[path = "data"]
+    pub mod data {
+        /// `/cors/data` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/cors/data/route.rs`: the route handlers for `/cors/data`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `cors-config`.
 #[path = "../app/cors-config"]
 pub mod cors_config {
@@ -182,6 +197,28 @@ pub mod cors_config {
     #[allow(dead_code)]
     pub type Params = ::arbor::routing::NoParams;
     /// `app/cors-config/route.rs`: the route handlers for `/cors-config`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `cors-explicit`.
+#[path = "../app/cors-explicit"]
+pub mod cors_explicit {
+    /// `/cors-explicit` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cors-explicit/route.rs`: the route handlers for `/cors-explicit`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
+}
+/// The folder `cors-post-only`.
+#[path = "../app/cors-post-only"]
+pub mod cors_post_only {
+    /// `/cors-post-only` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/cors-post-only/route.rs`: the route handlers for `/cors-post-only`.
     #[path = "route.rs"]
     #[allow(non_snake_case)]
     pub mod route;
