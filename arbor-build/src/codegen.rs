@@ -779,6 +779,11 @@ fn render_router(
     });
     let body = quote! {
         let app = ::arbor::App::new();
+        // The draft-mode cookie's value: one per build (see `arbor_build::DRAFT_SECRET_FILE`).
+        let app = ::arbor::__codegen::AppBuilder::draft_secret(
+            app,
+            include_str!(concat!(env!("OUT_DIR"), "/arbor_draft_secret")),
+        );
         #(let app = #chunk_names(app);)*
     };
     let (middleware, uses_config) = middleware.map(render_middleware).unzip();

@@ -301,6 +301,12 @@ impl Builder {
             .clone()
             .ok_or(Error::NotInBuildScript("OUT_DIR"))?;
         write_if_changed(&out_dir.join(GENERATED_FILE), report.router())?;
+        let secret = out_dir.join(DRAFT_SECRET_FILE);
+        if !secret.is_file() {
+            // One per build directory: kept across rebuilds, so draft cookies stay valid
+            // while the app is edited, and new for a fresh build, as Next.js's build makes one.
+            write_if_changed(&secret, &draft_secret())?;
+        }
         let tree_file = self.crate_root.join(TREE_FILE);
         if self.print_rerun {
             println!("cargo:rerun-if-changed={}", tree_file.display());
@@ -308,6 +314,24 @@ impl Builder {
         write_if_changed(&tree_file, report.tree())?;
         Ok(report)
     }
+}
+
+/// The draft-mode secret of this build, beside the router in `OUT_DIR`.
+pub const DRAFT_SECRET_FILE: &str = "arbor_draft_secret";
+
+/// A new draft-mode secret: 128 bits from the standard library's random hasher keys.
+fn draft_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let half = || {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        hasher.finish()
+    };
+    format!("{:016x}{:016x}", half(), half())
 }
 
 /// Writes only on change, so an unchanged tree recompiles nothing and a committed file stays

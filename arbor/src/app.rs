@@ -115,6 +115,8 @@ struct Settings {
     register: Option<Register>,
     /// `instrumentation.rs`'s `on_request_error`.
     reporter: Option<Reporter>,
+    /// The draft-mode cookie's value; random per process unless the build gave one.
+    draft_secret: Option<&'static str>,
 }
 
 /// Where the files of `public/` come from.
@@ -138,6 +140,7 @@ impl Default for Settings {
             config: None,
             register: None,
             reporter: None,
+            draft_secret: None,
         }
     }
 }
@@ -366,6 +369,8 @@ pub trait AppBuilder<S> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = R> + Send + 'static,
         R: Registered;
+    /// The draft-mode cookie's value for this build (`arbor-build` makes one per build).
+    fn draft_secret(self, secret: &'static str) -> Self;
     /// Tells `instrumentation.rs`'s `on_request_error()` of every request that failed.
     fn on_request_error<F, Fut>(self, report: F) -> Self
     where
@@ -392,6 +397,10 @@ impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
 
     fn config(self, config: &'static CompiledConfig) -> Self {
         self.changed(|app| app.settings.config = Some(config))
+    }
+
+    fn draft_secret(self, secret: &'static str) -> Self {
+        self.changed(|app| app.settings.draft_secret = Some(secret))
     }
 
     fn register<F, Fut, R>(self, register: F) -> Self
@@ -492,6 +501,9 @@ impl App<()> {
             rules: settings.config.map(Rules::new).transpose()?,
             register: settings.register.clone(),
             reporter: settings.reporter.clone(),
+            draft_secret: settings
+                .draft_secret
+                .map_or_else(crate::draft::random_secret, str::to_owned),
             origin,
             metadata_base: settings.metadata_base.clone(),
             port,

@@ -147,6 +147,8 @@ pub struct Site {
     pub(crate) behind_proxy: bool,
     /// Work handlers left running with `WaitUntil`; graceful shutdown waits for it.
     pub(crate) background: TaskTracker,
+    /// The value of the draft-mode cookie for this build.
+    pub(crate) draft_secret: Arc<str>,
 }
 
 /// Who sent the request.

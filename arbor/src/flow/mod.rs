@@ -47,6 +47,7 @@ use crate::answers;
 use crate::body::Body;
 use crate::cache::{Cache, CacheStore, SegmentConfig};
 use crate::context::{Context, Matched, Site};
+use crate::draft::{self, Bypass};
 use crate::handler::BoxHandler;
 use crate::headers;
 use crate::instrumentation::{ErrorContext, ErrorRequest, Failure, Register, Reporter, RouteType};
@@ -127,6 +128,8 @@ pub(crate) struct Parts {
     pub(crate) register: Option<Register>,
     /// `instrumentation.rs`'s `on_request_error()`.
     pub(crate) reporter: Option<Reporter>,
+    /// The draft-mode cookie's value.
+    pub(crate) draft_secret: String,
     /// The origin request URLs are built from (`http://localhost:3000`).
     pub(crate) origin: String,
     /// Where the site is published, for page heads (`App::metadata_base`).
@@ -195,12 +198,14 @@ impl Core {
             .port
             .map_or(HeaderValue::from_static("3000"), HeaderValue::from);
         let metadata_base: Option<Box<str>> = parts.metadata_base.as_deref().map(Into::into);
+        let draft_secret: Arc<str> = parts.draft_secret.into();
         let site = Arc::new(Site {
             origin: parts.origin.as_str().into(),
             metadata_base: metadata_base.clone(),
             port: port.clone(),
             behind_proxy: parts.behind_proxy,
             background: parts.background.clone(),
+            draft_secret: draft_secret.clone(),
         });
         let cache = Arc::new(Cache::new(parts.cache_store));
         let statics = Arc::new(static_cache::Shared {
@@ -211,6 +216,7 @@ impl Core {
                 port,
                 behind_proxy: false,
                 background: parts.background,
+                draft_secret,
             }),
         });
         let proxy = Arc::new(proxy::Proxy::new(
@@ -509,15 +515,44 @@ impl Router for Core {
                     Some(max) => Step::boxed(limits::within(run, max, route.pattern)),
                 }
             }
-            Dispatch::Cached(get, cached) => Step::boxed(static_cache::serve(
-                self.clone(),
-                shared.statics.clone(),
-                req,
-                target,
-                (get.clone(), cached.clone()),
-                matched,
-                via,
-            )),
+            Dispatch::Cached(get, cached) => {
+                match draft::bypass(req.headers(), &shared.site.draft_secret) {
+                    // Draft mode: rendered for this request, and the cache left as it was.
+                    Bypass::Valid => {
+                        let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
+                            .with_middleware(via.proxy_cookies, via.headers, via.config);
+                        let run = self.run(get, req, cx, route.pattern);
+                        Step::boxed(async move {
+                            let mut response = finalise::handler_output(run.await);
+                            static_cache::as_draft(&mut response);
+                            response
+                        })
+                    }
+                    bypass => {
+                        let serve = static_cache::serve(
+                            self.clone(),
+                            shared.statics.clone(),
+                            req,
+                            target,
+                            (get.clone(), cached.clone()),
+                            matched,
+                            via,
+                        );
+                        if bypass == Bypass::Absent {
+                            return Step::boxed(serve);
+                        }
+                        Step::boxed(async move {
+                            let mut response = serve.await;
+                            for line in draft::clearing() {
+                                response
+                                    .headers_mut()
+                                    .append(http::header::SET_COOKIE, line);
+                            }
+                            response
+                        })
+                    }
+                }
+            }
         }
     }
 

@@ -135,6 +135,17 @@ pub(crate) async fn serve<R: Router>(
     response
 }
 
+/// Whether a cached answer was fresh, stale or rendered now.
+const X_NEXTJS_CACHE: HeaderName = HeaderName::from_static("x-nextjs-cache");
+
+/// A static route's answer rendered for a request in draft mode: never stored, and marked so
+/// no cache keeps it, with the `x-nextjs-cache: HIT` Next.js still sends.
+pub(crate) fn as_draft(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(answers::NO_STORE));
+    headers.insert(X_NEXTJS_CACHE, HeaderValue::from_static("HIT"));
+}
+
 /// The cached answer for a path: fresh, stale (regenerating), or rendered now.
 async fn lookup(
     shared: Arc<Shared>,
@@ -265,10 +276,7 @@ fn cached_response(
         }
     }
     if let Some(state) = state {
-        headers.insert(
-            HeaderName::from_static("x-nextjs-cache"),
-            HeaderValue::from_static(state),
-        );
+        headers.insert(X_NEXTJS_CACHE, HeaderValue::from_static(state));
     }
     if !headers.contains_key(CACHE_CONTROL) {
         let value = cache::cache_control(config.revalidate_seconds());

@@ -249,6 +249,54 @@ pub mod dest {
         pub mod route;
     }
 }
+/// The folder `draft`.
+#[path = "../app/draft"]
+pub mod draft {
+    /// The folder `disable`.
+    #[path = "disable"]
+    pub mod disable {
+        /// `/draft/disable` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/disable/route.rs`: the route handlers for `/draft/disable`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `enable`.
+    #[path = "enable"]
+    pub mod enable {
+        /// `/draft/enable` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/enable/route.rs`: the route handlers for `/draft/enable`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `static`.
+    #[path = "static"]
+    pub mod static_ {
+        /// `/draft/static` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/static/route.rs`: the route handlers for `/draft/static`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `status`.
+    #[path = "status"]
+    pub mod status {
+        /// `/draft/status` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/status/route.rs`: the route handlers for `/draft/status`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `fb`.
 #[path = "../app/fb"]
 pub mod fb {

@@ -150,6 +150,32 @@ pub mod docs {
         pub mod route;
     }
 }
+/// The folder `draft`.
+#[path = "../app/draft"]
+pub mod draft {
+    /// The folder `static`.
+    #[path = "static"]
+    pub mod static_ {
+        /// `/draft/static` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/static/route.rs`: the route handlers for `/draft/static`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `toggle`.
+    #[path = "toggle"]
+    pub mod toggle {
+        /// `/draft/toggle` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/draft/toggle/route.rs`: the route handlers for `/draft/toggle`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `echo`.
 #[path = "../app/echo"]
 pub mod echo {

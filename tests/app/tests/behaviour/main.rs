@@ -1,6 +1,7 @@
 //! Behaviour tests: the test app served on a free loopback port, requested over real HTTP.
 
 mod cache;
+mod draft;
 mod helpers;
 mod metadata;
 mod methods;

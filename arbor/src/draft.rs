@@ -1,0 +1,158 @@
+//! Draft mode (Next.js's `draftMode()`): a secret cookie that makes static and ISR routes
+//! render afresh for the one browser that has it, to preview unpublished content.
+//!
+//! The cookie's value is the app's draft secret: made when the app is built (`arbor-build`
+//! writes a new one each build, as Next.js makes its `previewModeId`), or at start-up for
+//! an app assembled by hand. A request whose cookie holds another value (an old build's, a
+//! forged one) is served from the cache and told to drop the cookie.
+
+use std::sync::{Arc, Mutex};
+
+use http::header::COOKIE;
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue};
+
+use crate::body::Body;
+use crate::context::Context;
+use crate::cookie::{RequestCookies, ResponseCookie, SameSite};
+use crate::handler::{Argument, Leaves, ViaArbor};
+
+/// The cookie's name, as Next.js names it.
+pub(crate) const COOKIE_NAME: &str = "__prerender_bypass";
+
+/// Draft mode for this request: whether it is on, and switching it on or off for the
+/// browser (`enable`, `disable`), as Next.js's `draftMode()` from `next/headers`.
+///
+/// ```
+/// use arbor::prelude::*;
+/// use arbor::DraftMode;
+///
+/// // app/draft/route.rs: `/draft?secret=...` turns previews on for this browser
+/// pub async fn GET(req: Request, mut draft: DraftMode) -> Result<Response> {
+///     if req.next_url().search_params().get("secret") != Some("preview-token") {
+///         return Err(Error::unauthorized("invalid token"));
+///     }
+///     draft.enable();
+///     Ok(Response::redirect("/"))
+/// }
+/// ```
+///
+/// While it is on, a static or ISR route runs its handler for every request of that browser
+/// (with `Cache-Control: private, no-cache, no-store, ...`) and leaves the cache as it was.
+#[derive(Debug)]
+pub struct DraftMode {
+    enabled: bool,
+    secret: Arc<str>,
+    jar: Arc<Mutex<Vec<ResponseCookie>>>,
+}
+
+impl DraftMode {
+    /// Whether draft mode is on: the request carries the cookie with this build's secret, or
+    /// [`enable`](DraftMode::enable) was called.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Turns draft mode on for this browser: sets the cookie (`Secure; HttpOnly;
+    /// SameSite=none`, for the session).
+    pub fn enable(&mut self) {
+        self.enabled = true;
+        self.push(
+            ResponseCookie::new(COOKIE_NAME, &*self.secret)
+                .secure(true)
+                .http_only(true)
+                .same_site(SameSite::None),
+        );
+    }
+
+    /// Turns draft mode off for this browser: expires the cookie.
+    pub fn disable(&mut self) {
+        self.enabled = false;
+        self.push(
+            ResponseCookie::expired(COOKIE_NAME)
+                .secure(true)
+                .http_only(true)
+                .same_site(SameSite::None),
+        );
+    }
+
+    fn push(&self, cookie: ResponseCookie) {
+        let mut jar = self.jar.lock().unwrap_or_else(|p| p.into_inner());
+        jar.retain(|c| c.name() != COOKIE_NAME);
+        jar.push(cookie);
+    }
+}
+
+impl<S: Send + Sync> Argument<S, ViaArbor> for DraftMode {
+    type Body = Leaves;
+
+    async fn from_request(
+        parts: &mut Parts,
+        _body: &mut Option<Body>,
+        cx: &Context,
+        _state: &S,
+    ) -> Result<Self, http::Response<Body>> {
+        let secret = cx.site.draft_secret.clone();
+        let enabled = !cx.is_render() && bypass(&parts.headers, &secret) == Bypass::Valid;
+        Ok(DraftMode {
+            enabled,
+            secret,
+            jar: cx.jar(),
+        })
+    }
+}
+
+/// What a request's draft cookie says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bypass {
+    /// No draft cookie.
+    Absent,
+    /// This build's secret: render afresh.
+    Valid,
+    /// Another value: serve the cache, and clear the cookie.
+    Invalid,
+}
+
+/// Reads the draft cookie; a request without one costs a scan of its `Cookie` headers.
+pub(crate) fn bypass(headers: &HeaderMap, secret: &str) -> Bypass {
+    let mentioned = headers.get_all(COOKIE).iter().any(|v| {
+        v.as_bytes()
+            .windows(COOKIE_NAME.len())
+            .any(|w| w == COOKIE_NAME.as_bytes())
+    });
+    if !mentioned {
+        return Bypass::Absent;
+    }
+    match RequestCookies::from_headers(headers).get(COOKIE_NAME) {
+        None => Bypass::Absent,
+        Some(cookie) if cookie.value == secret => Bypass::Valid,
+        Some(_) => Bypass::Invalid,
+    }
+}
+
+/// The two `Set-Cookie` lines Next.js answers a stale draft cookie with.
+pub(crate) fn clearing() -> [HeaderValue; 2] {
+    [
+        HeaderValue::from_static(
+            "__prerender_bypass=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=None",
+        ),
+        HeaderValue::from_static(
+            "__next_preview_data=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=None",
+        ),
+    ]
+}
+
+/// A secret for an app built without one: random, for this process.
+pub(crate) fn random_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let half = || {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        hasher.finish()
+    };
+    format!("{:016x}{:016x}", half(), half())
+}
