@@ -220,6 +220,7 @@ fn render_config(config: &crate::config::AppConfig) -> TokenStream {
         let keys = &r.compiled.keys;
         let has = r.has.iter().map(condition);
         let missing = r.missing.iter().map(condition);
+        let base_path = r.base_path;
         quote! {
             ::arbor::__codegen::CompiledRule {
                 source: #source,
@@ -227,6 +228,7 @@ fn render_config(config: &crate::config::AppConfig) -> TokenStream {
                 keys: &[#(#keys),*],
                 has: &[#(#has),*],
                 missing: &[#(#missing),*],
+                base_path: #base_path,
             }
         }
     };
@@ -254,11 +256,18 @@ fn render_config(config: &crate::config::AppConfig) -> TokenStream {
         let pairs = h.headers.iter().map(|(n, v)| quote!((#n, #v)));
         quote!(::arbor::__codegen::CompiledHeaders { rule: #rule, headers: &[#(#pairs),*] })
     });
+    let base_path = match &config.base_path {
+        Some(base) => quote!(::std::option::Option::Some(#base)),
+        None => quote!(::std::option::Option::None),
+    };
+    let trailing_slash = config.trailing_slash;
     let checks = config.declared.iter().map(|name| {
         let ident = format_ident!("{name}");
         let ty = match name.as_str() {
             "REDIRECTS" => quote!(&[::arbor::config::Redirect]),
             "REWRITES" => quote!(::arbor::config::Rewrites),
+            "BASE_PATH" => quote!(&str),
+            "TRAILING_SLASH" => quote!(bool),
             _ => quote!(&[::arbor::config::Headers]),
         };
         quote!(let _: #ty = self::arbor_config::#ident;)
@@ -272,6 +281,8 @@ fn render_config(config: &crate::config::AppConfig) -> TokenStream {
             after_files: #after,
             fallback: #fallback,
             headers: &[#(#headers),*],
+            base_path: #base_path,
+            trailing_slash: #trailing_slash,
         });
     }
 }

@@ -36,6 +36,10 @@ pub struct AppConfig {
     pub headers: Vec<Headers>,
     /// The constants the file declares (`REDIRECTS`, `REWRITES`, `HEADERS`).
     pub declared: Vec<String>,
+    /// `BASE_PATH`: where the app is served (`/docs`), if not at `/`.
+    pub base_path: Option<String>,
+    /// `TRAILING_SLASH`: canonical URLs end with `/` (`/about/`, but `/file.txt`).
+    pub trailing_slash: bool,
 }
 
 impl AppConfig {
@@ -60,6 +64,9 @@ pub struct Rule {
     pub has: Vec<Condition>,
     /// None may hold.
     pub missing: Vec<Condition>,
+    /// Whether the source (and a path destination) is under `BASE_PATH`; `.base_path(false)`
+    /// (Next.js's `basePath: false`) says no.
+    pub base_path: bool,
 }
 
 /// One redirect.
@@ -121,9 +128,23 @@ pub fn read(crate_root: &Path, print_rerun: bool) -> Result<AppConfig, Vec<Diagn
             "REDIRECTS" => read_list(&c.expr, read_redirect).map(|r| config.redirects = r),
             "HEADERS" => read_list(&c.expr, read_headers).map(|h| config.headers = h),
             "REWRITES" => read_rewrites(&c.expr, &mut config),
+            "BASE_PATH" => read_base_path(&c.expr).map(|b| config.base_path = Some(b)),
+            "TRAILING_SLASH" => match &*c.expr {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Bool(b),
+                    ..
+                }) => {
+                    config.trailing_slash = b.value;
+                    Ok(())
+                }
+                other => Err(format!(
+                    "expected `true` or `false`, found `{}`",
+                    text(other)
+                )),
+            },
             _ => Ok(()),
         };
-        if read.is_ok() && ["REDIRECTS", "HEADERS", "REWRITES"].contains(&name.as_str()) {
+        if read.is_ok() && KNOWN.contains(&name.as_str()) {
             config.declared.push(name.clone());
         }
         if let Err(reason) = read {
@@ -143,8 +164,33 @@ pub fn read(crate_root: &Path, print_rerun: bool) -> Result<AppConfig, Vec<Diagn
     }
 }
 
+/// The constants the file may declare.
+const KNOWN: [&str; 5] = [
+    "REDIRECTS",
+    "REWRITES",
+    "HEADERS",
+    "BASE_PATH",
+    "TRAILING_SLASH",
+];
+
+/// `BASE_PATH`: `/docs`, a path of plain segments.
+fn read_base_path(expr: &Expr) -> Result<String, String> {
+    let base = string(expr)?;
+    let plain = base
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
+    if !base.starts_with('/') || base.ends_with('/') || base.contains("//") || !plain {
+        return Err(format!(
+            "{base:?} is not a base path: write plain segments after a `/`, with no `/` at the end (`/docs`)"
+        ));
+    }
+    Ok(base)
+}
+
 fn help(name: &str) -> &'static str {
     match name {
+        "BASE_PATH" => "write `pub const BASE_PATH: &str = \"/docs\";`",
+        "TRAILING_SLASH" => "write `pub const TRAILING_SLASH: bool = true;`",
         "REDIRECTS" => "write `pub const REDIRECTS: &[Redirect] = &[Redirect::permanent(\"/old/:slug\", \"/new/:slug\"), ...];`",
         "REWRITES" => "write `pub const REWRITES: Rewrites = Rewrites { before_files: &[], after_files: &[Rewrite::new(\"/a/:id\", \"/b/:id\")], fallback: &[] };`",
         _ => "write `pub const HEADERS: &[Headers] = &[Headers::new(\"/api/:path*\", &[(\"x-frame-options\", \"DENY\")]), ...];`",
@@ -213,9 +259,20 @@ fn rule(source: &Expr, methods: &mut Vec<(String, Vec<&Expr>)>) -> Result<Rule, 
         compiled,
         has: Vec::new(),
         missing: Vec::new(),
+        base_path: true,
     };
     let mut rest = Vec::new();
     for (method, args) in methods.drain(..) {
+        if method == "base_path" {
+            rule.base_path = match args.as_slice() {
+                [Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Bool(b),
+                    ..
+                })] => b.value,
+                _ => return Err("`.base_path` takes `true` or `false`".to_owned()),
+            };
+            continue;
+        }
         let target = match method.as_str() {
             "has" => &mut rule.has,
             "missing" => &mut rule.missing,

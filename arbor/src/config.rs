@@ -26,6 +26,10 @@
 //! ];
 //! ```
 //!
+//! `pub const BASE_PATH: &str = "/docs";` serves the app under `/docs` (its handlers see their
+//! paths without it; other paths are 404), and `pub const TRAILING_SLASH: bool = true;`
+//! makes `/about/` the canonical URL (`/about` answers 308 to it; `/file.txt` keeps no slash).
+//!
 //! At run time they apply in Next.js's order: headers are chosen for the request as it came,
 //! then redirects, the middleware, `before_files` rewrites, `public/` and the routes without
 //! parameters, `after_files` rewrites, the dynamic routes, `fallback` rewrites. A rewrite to
@@ -45,6 +49,7 @@ pub struct Redirect {
     status: u16,
     has: &'static [Has],
     missing: &'static [Has],
+    base_path: bool,
 }
 
 impl Redirect {
@@ -56,6 +61,7 @@ impl Redirect {
             status: 308,
             has: &[],
             missing: &[],
+            base_path: true,
         }
     }
 
@@ -86,6 +92,13 @@ impl Redirect {
         self
     }
 
+    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
+    /// a path destination is not put under it (Next.js's `basePath: false`).
+    pub const fn base_path(mut self, under: bool) -> Self {
+        self.base_path = under;
+        self
+    }
+
     /// The source as written.
     pub const fn source(&self) -> &'static str {
         self.source
@@ -105,6 +118,7 @@ pub struct Rewrite {
     destination: &'static str,
     has: &'static [Has],
     missing: &'static [Has],
+    base_path: bool,
 }
 
 impl Rewrite {
@@ -115,6 +129,7 @@ impl Rewrite {
             destination,
             has: &[],
             missing: &[],
+            base_path: true,
         }
     }
 
@@ -127,6 +142,13 @@ impl Rewrite {
     /// ... only when none of these conditions holds.
     pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
         self.missing = conditions;
+        self
+    }
+
+    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
+    /// a path destination is not put under it (Next.js's `basePath: false`).
+    pub const fn base_path(mut self, under: bool) -> Self {
+        self.base_path = under;
         self
     }
 
@@ -161,6 +183,7 @@ pub struct Headers {
     headers: &'static [(&'static str, &'static str)],
     has: &'static [Has],
     missing: &'static [Has],
+    base_path: bool,
 }
 
 impl Headers {
@@ -174,6 +197,7 @@ impl Headers {
             headers,
             has: &[],
             missing: &[],
+            base_path: true,
         }
     }
 
@@ -186,6 +210,13 @@ impl Headers {
     /// ... only when none of these conditions holds.
     pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
         self.missing = conditions;
+        self
+    }
+
+    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
+    /// a path destination is not put under it (Next.js's `basePath: false`).
+    pub const fn base_path(mut self, under: bool) -> Self {
+        self.base_path = under;
         self
     }
 

@@ -207,8 +207,10 @@ macro_rules! app {
 pub mod __fuzz {
     /// The path normaliser, then the percent-decoder on a path it passed.
     pub fn check_path(path: &str, query: Option<&str>) {
-        if let crate::flow::PathCheck::Clean = crate::flow::check_path(path, query) {
-            assert!(crate::escape::decode(path).is_some());
+        for slash in [crate::flow::Slash::Never, crate::flow::Slash::Always] {
+            if let crate::flow::PathCheck::Clean = crate::flow::check_path(path, query, slash) {
+                assert!(crate::escape::decode(path).is_some());
+            }
         }
     }
 }

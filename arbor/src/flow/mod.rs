@@ -61,6 +61,7 @@ use dispatch::{allow_header, Dispatch, ReadyRoute};
 pub(crate) use middleware::MiddlewareSlot;
 use middleware::Runner;
 use normalise::Normalised;
+pub(crate) use normalise::Slash;
 #[cfg(fuzzing)]
 pub(crate) use normalise::{check as check_path, PathCheck};
 pub(crate) use rules::Rules;
@@ -286,34 +287,45 @@ impl Core {
 
     fn answer_step(
         &self,
-        req: http::Request<Body>,
+        mut req: http::Request<Body>,
         peer: Option<HeaderValue>,
         head: bool,
     ) -> Answer {
+        let rules = self.shared.rules.as_ref();
         // 1. Normalise: 308 to the clean path, 400 for a bad escape.
-        if let Normalised::Answer(answer) = normalise::request(&req) {
+        let slash = rules.map_or(Slash::Never, |r| r.slash);
+        if let Normalised::Answer(answer) = normalise::request(&req, slash) {
             return Answer::new(Step::Done(answer), head);
         }
-        // 2. The config's headers for the request as it came, then its redirects (which
+        // 2. `BASE_PATH` comes off the path: the app sees its own paths.
+        let inside = match rules.and_then(|r| r.base_path) {
+            Some(base) => normalise::strip_base(&mut req, base),
+            None => true,
+        };
+        // 3. The config's headers for the request as it came, then its redirects (which
         // get none of those headers, as in Next.js).
-        let config = match &self.shared.rules {
+        let config = match rules {
             Some(rules) => {
-                if let Some(redirect) = rules.redirect(&req) {
+                if let Some(redirect) = rules.redirect(&req, inside) {
                     return Answer::new(Step::Done(redirect), head);
                 }
-                rules.headers(&req)
+                rules.headers(&req, inside)
             }
             None => None,
         };
         let via = Via::client(peer, config);
-        // 3. The middleware, for the requests its matcher selects; it routes on itself.
+        if !inside {
+            // Nothing of the app is outside its base path.
+            return Answer::new(self.unmatched(req, via), head);
+        }
+        // 4. The middleware, for the requests its matcher selects; it routes on itself.
         if let Some((stage, runner)) = &self.shared.middleware {
             if stage.selects(&req) {
                 let run = runner.run(self.clone(), stage.clone(), req, via);
                 return Answer::new(Step::Boxed(run), head);
             }
         }
-        // 4. The route (or the fallback, or not-found); 5. finalised by `Answer`.
+        // 5. The route (or the fallback, or not-found); 6. finalised by `Answer`.
         Answer::new(self.route(req, via), head)
     }
 
@@ -335,9 +347,17 @@ impl Core {
     /// first; `after_files` when no file of `public/` or route without parameters answers;
     /// `fallback` when nothing does. With the path it was routed on, when a rewrite moved it.
     fn resolve(&self, req: &http::Request<Body>) -> Resolved {
-        let own = req.uri().path();
         let Some(rules) = &self.shared.rules else {
-            return Resolved::At(self.find(own), None);
+            return Resolved::At(self.find(req.uri().path()), None);
+        };
+        // With `TRAILING_SLASH`, `/items/7/` is the route `/items/[id]`.
+        let own = match rules.slash {
+            Slash::Always if req.uri().path().len() > 1 => req
+                .uri()
+                .path()
+                .strip_suffix('/')
+                .unwrap_or(req.uri().path()),
+            _ => req.uri().path(),
         };
         let (query, headers) = (req.uri().query(), req.headers());
         let mut target = match rules.rewrite(Phase::BeforeFiles, own, query, headers) {

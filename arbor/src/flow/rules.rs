@@ -6,11 +6,13 @@
 //! substitutes it); captures fill the destination's `:params`, and a condition's named groups
 //! (`(?<user>[a-z]+)`) and valueless keys join them.
 
+use std::borrow::Cow;
 use std::io;
 
 use fancy_regex::Regex;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 
+use super::normalise::Slash;
 use crate::answers;
 use crate::body::Body;
 use crate::headers::HeaderList;
@@ -28,6 +30,9 @@ pub struct CompiledRule {
     pub keys: &'static [&'static str],
     pub has: &'static [CompiledCondition],
     pub missing: &'static [CompiledCondition],
+    /// Whether the source (and a path destination) is under `BASE_PATH` (Next.js's
+    /// `basePath: false` makes it `false`).
+    pub base_path: bool,
 }
 
 /// A redirect as compiled. Generated code builds these.
@@ -64,6 +69,10 @@ pub struct CompiledConfig {
     pub after_files: &'static [CompiledRewrite],
     pub fallback: &'static [CompiledRewrite],
     pub headers: &'static [CompiledHeaders],
+    /// `BASE_PATH`: where the app is served (`/docs`), if not at `/`.
+    pub base_path: Option<&'static str>,
+    /// `TRAILING_SLASH`: canonical URLs end with `/`.
+    pub trailing_slash: bool,
 }
 
 /// A rewrite phase.
@@ -85,6 +94,10 @@ pub(crate) enum Rewritten {
 
 /// The app config, ready.
 pub(crate) struct Rules {
+    /// `BASE_PATH`.
+    pub(crate) base_path: Option<&'static str>,
+    /// `TRAILING_SLASH`.
+    pub(crate) slash: Slash,
     redirects: Vec<(Rule, Template, StatusCode)>,
     before_files: Vec<(Rule, Template)>,
     after_files: Vec<(Rule, Template)>,
@@ -101,6 +114,12 @@ impl Rules {
                 .collect::<io::Result<Vec<_>>>()
         };
         Ok(Rules {
+            base_path: config.base_path,
+            slash: if config.trailing_slash {
+                Slash::Always
+            } else {
+                Slash::Never
+            },
             redirects: config
                 .redirects
                 .iter()
@@ -136,8 +155,29 @@ impl Rules {
         })
     }
 
-    /// The headers the rules give this request's answer (`None`: no rule matched).
-    pub(crate) fn headers(&self, req: &http::Request<Body>) -> Option<HeaderList> {
+    /// The path a rule's source is tested against: the request's, without `BASE_PATH` for
+    /// the rules under it (`None` for a request outside it), with it for the others, and
+    /// without the trailing slash `TRAILING_SLASH` puts there.
+    fn subject<'a>(&self, rule: &Rule, path: &'a str, inside: bool) -> Option<Cow<'a, str>> {
+        let trimmed = match self.slash {
+            Slash::Always if path.len() > 1 => path.strip_suffix('/').unwrap_or(path),
+            _ => path,
+        };
+        match (self.base_path, rule.base_path, inside) {
+            (None, ..) | (Some(_), false, false) => Some(Cow::Borrowed(trimmed)),
+            (Some(_), true, false) => None,
+            (Some(_), true, true) => Some(Cow::Borrowed(trimmed)),
+            (Some(base), false, true) => Some(Cow::Owned(if trimmed == "/" {
+                base.to_owned()
+            } else {
+                format!("{base}{trimmed}")
+            })),
+        }
+    }
+
+    /// The headers the rules give this request's answer (`None`: no rule matched). `inside`:
+    /// the request's path is under `BASE_PATH`, which was taken off it.
+    pub(crate) fn headers(&self, req: &http::Request<Body>, inside: bool) -> Option<HeaderList> {
         if self.headers.is_empty() {
             return None;
         }
@@ -145,7 +185,10 @@ impl Rules {
         let mut facts = Facts::new(req.headers(), query);
         let mut out: Option<HeaderList> = None;
         for (rule, headers) in &self.headers {
-            let Some(params) = rule.matches(path, &mut facts) else {
+            let Some(subject) = self.subject(rule, path, inside) else {
+                continue;
+            };
+            let Some(params) = rule.matches(&subject, &mut facts) else {
                 continue;
             };
             let out = out.get_or_insert_with(HeaderList::default);
@@ -160,15 +203,22 @@ impl Rules {
 
     /// The first redirect whose rule matches: 307 / 308 (with `Refresh`) or the status set,
     /// the destination as body, the request's query merged in.
-    pub(crate) fn redirect(&self, req: &http::Request<Body>) -> Option<Response> {
+    pub(crate) fn redirect(&self, req: &http::Request<Body>, inside: bool) -> Option<Response> {
         let (path, query) = (req.uri().path(), req.uri().query());
         let mut facts = Facts::new(req.headers(), query);
         self.redirects
             .iter()
             .find_map(|(rule, destination, status)| {
-                let params = rule.matches(path, &mut facts)?;
-                let location = with_query(&destination.render(&params), query);
-                Some(answers::redirect(*status, location))
+                let subject = self.subject(rule, path, inside)?;
+                let params = rule.matches(&subject, &mut facts)?;
+                let mut to = destination.render(&params);
+                // A path destination of a rule under the base path is under it too.
+                if let (Some(base), true, true) =
+                    (self.base_path, rule.base_path, to.starts_with('/'))
+                {
+                    to.insert_str(0, base);
+                }
+                Some(answers::redirect(*status, with_query(&to, query)))
             })
     }
 
@@ -190,7 +240,8 @@ impl Rules {
         }
         let mut facts = Facts::new(headers, query);
         list.iter().find_map(|(rule, destination)| {
-            let params = rule.matches(path, &mut facts)?;
+            let subject = self.subject(rule, path, true)?;
+            let params = rule.matches(&subject, &mut facts)?;
             let to = destination.render(&params);
             if to.starts_with('/') {
                 let path = to.split(['?', '#']).next().unwrap_or("/");
@@ -217,6 +268,7 @@ fn invalid(err: impl std::fmt::Display) -> io::Error {
 /// A source and its conditions, ready.
 struct Rule {
     path: Regex,
+    base_path: bool,
     keys: &'static [&'static str],
     has: Vec<Condition>,
     missing: Vec<Condition>,
@@ -229,6 +281,7 @@ impl Rule {
     fn new(compiled: &CompiledRule) -> io::Result<Rule> {
         Ok(Rule {
             path: regex(compiled.regex, compiled.source)?,
+            base_path: compiled.base_path,
             keys: compiled.keys,
             has: Condition::all(compiled.has, compiled.source)?,
             missing: Condition::all(compiled.missing, compiled.source)?,
