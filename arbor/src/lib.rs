@@ -86,6 +86,7 @@ mod extract;
 mod flow;
 mod form;
 pub mod handler;
+mod handler_scope;
 mod headers;
 #[cfg(feature = "image")]
 pub mod image;
@@ -101,6 +102,7 @@ mod request;
 mod response;
 pub mod routing;
 pub mod server;
+mod signal;
 pub mod sse;
 mod upload;
 mod url;
@@ -116,6 +118,7 @@ pub use redirect::RedirectStatus;
 pub use request::{CookiesMut, Request};
 pub use response::Response;
 pub use server::{init_tracing, serve, Server};
+pub use signal::AbortSignal;
 pub use url::{NextUrl, SearchParams};
 
 pub use arbor_macros::cache;

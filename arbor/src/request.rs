@@ -90,6 +90,13 @@ impl Request {
         })
     }
 
+    /// The abort signal (`request.signal`): fires when the client goes away before the answer
+    /// was sent whole. Ask for it in the handler itself (not in a task it spawned); see
+    /// [`AbortSignal`](crate::AbortSignal).
+    pub fn signal(&self) -> crate::AbortSignal {
+        crate::AbortSignal::current()
+    }
+
     /// The path, still percent-encoded (`/echo/a%20b`), as Next.js's `nextUrl.pathname`.
     pub fn pathname(&self) -> &str {
         self.uri.path()

@@ -23,11 +23,11 @@ use super::finalise;
 use super::proxy::{Proxy, Target};
 
 use super::step::{Router, Step, Via};
-use crate::after::{self, Callbacks};
 use crate::answers;
 use crate::body::{self, Body};
 use crate::context::{Context, Site};
 use crate::cookie::ProxyCookies;
+use crate::handler_scope::{Finish, Held, Scope};
 use crate::headers::{self, HeaderList};
 use crate::instrumentation::Failure;
 use crate::middleware::{Changes, Matchers, Middleware, Outcome};
@@ -118,7 +118,7 @@ pin_project! {
     struct Stage<F> {
         #[pin]
         state: StageState<F>,
-        after: after::Pending,
+        held: Held,
         background: TaskTracker,
     }
 }
@@ -135,7 +135,7 @@ impl<F> Stage<F> {
     fn new(future: F, background: &TaskTracker) -> Self {
         Stage {
             state: StageState::Running { future },
-            after: Vec::new(),
+            held: Held::default(),
             background: background.clone(),
         }
     }
@@ -154,7 +154,7 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
                     // its own in its run. (The middleware has no cache scope: Next.js's proxy
                     // cannot revalidate either.)
                     let polled = {
-                        let _after = after::Scope::enter(this.after);
+                        let _held = Scope::enter(this.held);
                         catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
                     };
                     match polled {
@@ -170,12 +170,10 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
                 }
                 StageProjected::Routed { step } => {
                     let response = ready!(Pin::new(step).poll(cx));
-                    if this.after.is_empty() {
-                        return Poll::Ready(response);
-                    }
-                    let callbacks =
-                        Callbacks::new(std::mem::take(this.after), this.background.clone());
-                    return Poll::Ready(callbacks.attach(response));
+                    return Poll::Ready(match Finish::new(this.held, this.background) {
+                        Some(finish) => finish.attach(response),
+                        None => response,
+                    });
                 }
             };
             state.set(StageState::Routed { step });

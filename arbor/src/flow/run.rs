@@ -14,11 +14,11 @@ type Response = http::Response<Body>;
 
 use tokio_util::task::TaskTracker;
 
-use crate::after::{self, Callbacks};
 use crate::answers;
 use crate::body::Body;
 use crate::cache::{Cache, Entered};
 use crate::error::panic_message;
+use crate::handler_scope::{Finish, Held, Scope};
 use crate::instrumentation::Failure;
 
 /// A handler's future, polled with its cache and its `after` registrations in scope. A panic
@@ -28,8 +28,8 @@ pub(crate) struct Run<F> {
     cache: Option<Arc<Cache>>,
     /// What ran, for the log line of a panic: the route pattern, `middleware`, `not-found`.
     what: &'static str,
-    /// What the handler gave `after()`, and where it runs.
-    after: after::Pending,
+    /// What the handler left (`after()` futures, its abort signal), and where it runs.
+    held: Held,
     background: TaskTracker,
 }
 
@@ -44,22 +44,22 @@ impl<F> Run<F> {
             future: Some(future),
             cache: Some(cache),
             what,
-            after: Vec::new(),
+            held: Held::default(),
             background: background.clone(),
         }
     }
 
-    /// The `after` futures, to run once the response is sent.
-    fn callbacks(&mut self) -> Option<Callbacks> {
-        (!self.after.is_empty())
-            .then(|| Callbacks::new(std::mem::take(&mut self.after), self.background.clone()))
+    /// What the handler left, to handle once the response is sent.
+    fn finish(&mut self) -> Option<Finish> {
+        Finish::new(&mut self.held, &self.background)
     }
 }
 
 impl<F> Drop for Run<F> {
     fn drop(&mut self) {
-        // Cut off before it answered (a time limit, a client gone): its `after` work runs now.
-        drop(self.callbacks());
+        // Cut off before it answered (its client gone, its time up): its signal fires, its
+        // `after` work runs now.
+        drop(self.finish());
     }
 }
 
@@ -74,7 +74,7 @@ impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
         };
         let polled = {
             let _entered = Entered::new(&mut this.cache);
-            let _after = after::Scope::enter(&mut this.after);
+            let _held = Scope::enter(&mut this.held);
             catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx)))
         };
         match polled {
@@ -85,14 +85,14 @@ impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
                 if let Some(failure) = output.extensions_mut().get_mut::<Failure>() {
                     failure.route.get_or_insert(this.what);
                 }
-                Poll::Ready(Some(match this.callbacks() {
-                    Some(callbacks) => callbacks.attach(output),
+                Poll::Ready(Some(match this.finish() {
+                    Some(finish) => finish.attach(output),
                     None => output,
                 }))
             }
             Err(panic) => {
                 this.future = None;
-                drop(this.callbacks());
+                drop(this.finish().map(Finish::answered));
                 let message = panic_message(&*panic);
                 tracing::error!(
                     route = this.what,

@@ -64,6 +64,43 @@ pub mod group_marketing {
         pub mod route;
     }
 }
+/// The folder `abort`.
+#[path = "../app/abort"]
+pub mod abort {
+    /// The folder `state`.
+    #[path = "state"]
+    pub mod state {
+        /// `/abort/state` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/abort/state/route.rs`: the route handlers for `/abort/state`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `stream`.
+    #[path = "stream"]
+    pub mod stream {
+        /// `/abort/stream` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/abort/stream/route.rs`: the route handlers for `/abort/stream`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `wait`.
+    #[path = "wait"]
+    pub mod wait {
+        /// `/abort/wait` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/abort/wait/route.rs`: the route handlers for `/abort/wait`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `after-work`.
 #[path = "../app/after-work"]
 pub mod after_work {

@@ -7,6 +7,18 @@ use arbor_test_support::TestServer;
 
 arbor::app!(pub, state = AppState);
 
+/// What the `/abort/*` handlers' watchers saw.
+pub mod abort {
+    use std::sync::atomic::AtomicBool;
+
+    /// `/abort/wait` is running.
+    pub static STARTED_WAIT: AtomicBool = AtomicBool::new(false);
+    /// `/abort/wait`'s client went away.
+    pub static ABORTED_WAIT: AtomicBool = AtomicBool::new(false);
+    /// `/abort/stream`'s client went away mid-stream.
+    pub static ABORTED_STREAM: AtomicBool = AtomicBool::new(false);
+}
+
 /// What `/after-work` and its `after()` future record.
 pub mod after_work {
     use std::sync::atomic::{AtomicBool, AtomicUsize};

@@ -90,3 +90,53 @@ async fn after_work_runs_once_the_answer_is_sent_also_for_an_error() {
     assert_eq!(failed.status, 500);
     after_work_done(&server, 2).await;
 }
+
+/// Asks `/abort/state` until `field` is true (a bounded wait for the watcher).
+async fn abort_state(server: &arbor_test_support::TestServer, field: &str) -> bool {
+    for _ in 0..200 {
+        if server.get("/abort/state").await.json()[field] == true {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_abort_signal_fires_when_the_client_goes_away() {
+    let server = start().await;
+    // While the handler runs.
+    let mut stream = TcpStream::connect(server.addr).await.expect("connects");
+    stream
+        .write_all(b"GET /abort/wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("writes");
+    assert!(abort_state(&server, "startedWait").await, "the handler ran");
+    assert_eq!(
+        server.get("/abort/state").await.json()["abortedWait"],
+        false
+    );
+    drop(stream);
+    assert!(
+        abort_state(&server, "abortedWait").await,
+        "the signal fired"
+    );
+
+    // While its answer streams.
+    let mut stream = TcpStream::connect(server.addr).await.expect("connects");
+    stream
+        .write_all(b"GET /abort/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("writes");
+    let mut seen = String::new();
+    read_until(&mut stream, &mut seen, "tick 2\n").await;
+    assert_eq!(
+        server.get("/abort/state").await.json()["abortedStream"],
+        false
+    );
+    drop(stream);
+    assert!(
+        abort_state(&server, "abortedStream").await,
+        "the signal fired mid-stream"
+    );
+}
