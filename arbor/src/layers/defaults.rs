@@ -14,7 +14,7 @@ use tower_http::compression::{DefaultPredicate, ResponseFuture as TowerFuture};
 
 use super::body_limit::{self, BodyLimit, BodyLimitFuture, BodyLimitLayer};
 use super::compression::{self, Compression};
-use super::request_log::Logged;
+use super::request_log::{routing, Logged};
 use std::sync::Arc;
 
 use crate::answers;
@@ -70,8 +70,35 @@ where
     #[inline]
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
         let logged = if self.log { Logged::begin(&req) } else { None };
-        let _entered = logged.as_ref().map(|logged| logged.enter());
-        let way = if self.edge.is_some()
+        let Some(logged) = logged else {
+            let way = self.way(req);
+            return DefaultsFuture { way, logged: None };
+        };
+        // Called outside the span, which is first entered when the answer is polled: the route
+        // the router finds now names the span before anything starts it (an OpenTelemetry
+        // span's name is set when it starts).
+        let (way, routed) = routing(|| self.way(req));
+        if let Some(pattern) = routed {
+            logged.record_route(pattern);
+        }
+        DefaultsFuture {
+            way,
+            logged: Some(logged),
+        }
+    }
+}
+
+impl<S> Defaults<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<Body>>,
+{
+    /// Which way the request goes, with its future.
+    fn way<B>(&mut self, req: http::Request<B>) -> Way<BodyLimitFuture<S::Future, S::Error>>
+    where
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        if self.edge.is_some()
             && req.version() == http::Version::HTTP_11
             && !one_host(req.headers())
         {
@@ -95,9 +122,7 @@ where
             Way::Plain {
                 future: Either::Left(inner.call(req)),
             }
-        };
-        drop(_entered);
-        DefaultsFuture { way, logged }
+        }
     }
 }
 

@@ -3,10 +3,17 @@
 //! `http.response.status_code`) and `latency_ms`, and a log line when the answer leaves
 //! (`GET /comments/2 200 0.4ms`).
 //!
+//! The span also carries the fields `tracing-opentelemetry` reads to make it an OpenTelemetry
+//! server span as the conventions name it: `otel.kind = "server"`, `otel.name` (`GET
+//! /comments/[id]`, or the method alone before a route matched) and `otel.status_code =
+//! "error"` for a 5xx. A `tracing-opentelemetry` layer exports it as it is (see
+//! `examples/telemetry`).
+//!
 //! Written here rather than taken from tower-http's `TraceLayer` for two things it does not
 //! do: the matched route pattern recorded by the router, and no clock read or allocation at
 //! all when the `arbor::request` target is off.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -72,7 +79,16 @@ where
     fn call(&mut self, req: http::Request<ReqBody>) -> Self::Future {
         let logged = Logged::begin(&req);
         let future = match &logged {
-            Some(logged) => logged.span.in_scope(|| self.inner.call(req)),
+            // Called outside the span, which is first entered when the answer is polled: the
+            // route the router finds now names the span before anything starts it (an
+            // OpenTelemetry span's name is set when it starts).
+            Some(logged) => {
+                let (future, routed) = routing(|| self.inner.call(req));
+                if let Some(pattern) = routed {
+                    logged.record_route(pattern);
+                }
+                future
+            }
             None => self.inner.call(req),
         };
         RequestLogFuture::new(future, logged)
@@ -90,6 +106,9 @@ impl Logged {
             http.route = Empty,
             http.response.status_code = Empty,
             latency_ms = Empty,
+            otel.name = %req.method(),
+            otel.kind = "server",
+            otel.status_code = Empty,
         );
         if span.is_disabled() {
             return None;
@@ -110,6 +129,9 @@ impl Logged {
         let latency_ms = self.start.elapsed().as_secs_f64() * 1000.0;
         self.span.record("http.response.status_code", status);
         self.span.record("latency_ms", latency_ms);
+        if status >= 500 {
+            self.span.record("otel.status_code", "error");
+        }
         // The line stands alone (the span carries the structured fields), so a terminal shows
         // `GET /comments/2 200 0.4ms` without the span's context in front.
         tracing::info!(
@@ -119,6 +141,13 @@ impl Logged {
             self.method,
             self.path,
         );
+    }
+
+    /// Records the route on the span and names the span after it (`GET /comments/[id]`).
+    pub(crate) fn record_route(&self, pattern: &'static str) {
+        self.span.record("http.route", pattern);
+        self.span
+            .record("otel.name", format!("{} {pattern}", self.method));
     }
 
     /// Enters the request's span.
@@ -164,10 +193,37 @@ where
     }
 }
 
-/// Records the route pattern the router matched on the request's span, when there is one.
+thread_local! {
+    /// While a request is handed to the app (`RequestLog::call`): the route the router found
+    /// meanwhile, if it did.
+    static ROUTED: Cell<Option<Option<&'static str>>> = const { Cell::new(None) };
+}
+
+/// Runs `call`, and returns with it the route the router found during it.
+pub(crate) fn routing<T>(call: impl FnOnce() -> T) -> (T, Option<&'static str>) {
+    let previous = ROUTED.replace(Some(None));
+    let out = call();
+    let routed = ROUTED.replace(previous).flatten();
+    (out, routed)
+}
+
+/// Records the route pattern the router matched on the request's span, when there is one,
+/// and names the span after it (`GET /comments/[id]`). During `RequestLog::call` it is kept
+/// for the span (not entered yet); later (after the middleware, or inside the app's own
+/// layers) it goes to the current span.
 pub(crate) fn record_route(pattern: &'static str) {
     // Cheap when the request log is off: the callsite's interest is cached.
     if !tracing::enabled!(target: "arbor::request", tracing::Level::INFO) {
+        return;
+    }
+    let kept = ROUTED.with(|routed| match routed.get() {
+        Some(_) => {
+            routed.set(Some(Some(pattern)));
+            true
+        }
+        None => false,
+    });
+    if kept {
         return;
     }
     let span = Span::current();
