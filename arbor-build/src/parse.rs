@@ -5,7 +5,7 @@ use std::fmt;
 use syn::{Item, UseTree, Visibility};
 
 /// The HTTP methods a route file can export, in the order Next.js lists them.
-pub const METHODS: [Method; 7] = [
+pub const METHODS: [Method; 8] = [
     Method::Get,
     Method::Head,
     Method::Options,
@@ -13,6 +13,7 @@ pub const METHODS: [Method; 7] = [
     Method::Put,
     Method::Delete,
     Method::Patch,
+    Method::Query,
 ];
 
 /// A method a route file can export a handler for.
@@ -32,6 +33,8 @@ pub enum Method {
     Delete,
     /// `PATCH`
     Patch,
+    /// `QUERY`
+    Query,
 }
 
 impl Method {
@@ -45,6 +48,7 @@ impl Method {
             Method::Put => "PUT",
             Method::Delete => "DELETE",
             Method::Patch => "PATCH",
+            Method::Query => "QUERY",
         }
     }
 

@@ -232,6 +232,13 @@ impl ResponseCookie {
         Self::new(name, "").expires(SystemTime::UNIX_EPOCH)
     }
 
+    /// Whether setting this cookie removes it from the browser: already expired, or
+    /// `Max-Age` of zero or less.
+    pub(crate) fn removes(&self) -> bool {
+        self.max_age.is_some_and(|age| age <= 0)
+            || self.expires.is_some_and(|at| at <= SystemTime::now())
+    }
+
     /// The name.
     pub fn name(&self) -> &str {
         &self.name

@@ -190,6 +190,18 @@ where
     }
 }
 
+/// An `Error` where a boxed standard error is asked for (a streamed body's items, say:
+/// `Response::stream(req.body_stream())`): an internal error gives its source, another its
+/// message.
+impl From<Error> for Box<dyn StdError + Send + Sync> {
+    fn from(err: Error) -> Self {
+        match err.kind {
+            Kind::Internal(source) => source,
+            _ => err.to_string().into(),
+        }
+    }
+}
+
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {

@@ -218,19 +218,37 @@ pub struct Cookies {
 }
 
 impl Cookies {
-    /// The cookie the request sent as `name`.
-    pub fn get(&self, name: &str) -> Option<&Cookie> {
-        self.request.get(name)
+    /// The cookie `name` as the handler sees it now: what the request sent, changed by the
+    /// cookies this handler set or deleted since (as Next.js's `cookies()` in a route handler).
+    pub fn get(&self, name: &str) -> Option<Cookie> {
+        self.get_all().into_iter().find(|c| c.name == name)
     }
 
-    /// Every cookie the request sent.
-    pub fn get_all(&self) -> &[Cookie] {
-        self.request.get_all()
+    /// Every cookie, as [`get`](Cookies::get) sees them: the request's, in order, then those
+    /// this handler added.
+    pub fn get_all(&self) -> Vec<Cookie> {
+        let mut all = self.request.get_all().to_vec();
+        let jar = self.jar.lock().unwrap_or_else(|p| p.into_inner());
+        for set in jar.iter() {
+            let at = all.iter().position(|c| c.name == set.name());
+            match (at, set.removes()) {
+                (Some(at), true) => {
+                    all.remove(at);
+                }
+                (Some(at), false) => all[at].value = set.value().to_owned(),
+                (None, false) => all.push(Cookie {
+                    name: set.name().to_owned(),
+                    value: set.value().to_owned(),
+                }),
+                (None, true) => {}
+            }
+        }
+        all
     }
 
-    /// Whether the request sent `name`.
+    /// Whether there is a cookie `name`, as [`get`](Cookies::get) sees it.
     pub fn has(&self, name: &str) -> bool {
-        self.request.has(name)
+        self.get(name).is_some()
     }
 
     /// Sets `name=value; Path=/` on the response.

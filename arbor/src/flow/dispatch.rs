@@ -15,7 +15,7 @@ use crate::routing::Method;
 /// A route, ready to answer.
 pub(crate) struct ReadyRoute {
     pub(crate) pattern: &'static str,
-    pub(crate) handlers: [Option<BoxHandler>; 7],
+    pub(crate) handlers: [Option<BoxHandler>; Method::COUNT],
     /// Present when GET is served from the cache (segment config, `generate_static_params`).
     pub(crate) cached: Option<Arc<Cached>>,
     /// `Allow` for OPTIONS and 405: the exported methods, HEAD with GET, OPTIONS; sorted.
@@ -117,7 +117,7 @@ mod tests {
     fn route(methods: &[Method]) -> ReadyRoute {
         let handler: BoxHandler =
             Arc::new(|_, _| Box::pin(async { http::Response::new(Body::empty()) }));
-        let mut handlers: [Option<BoxHandler>; 7] = Default::default();
+        let mut handlers: [Option<BoxHandler>; Method::COUNT] = Default::default();
         for m in methods {
             handlers[m.index()] = Some(handler.clone());
         }

@@ -110,7 +110,7 @@ struct Shared {
 pub(crate) struct RouteParts {
     pub(crate) pattern: &'static str,
     pub(crate) file: &'static str,
-    pub(crate) handlers: [Option<BoxHandler>; 7],
+    pub(crate) handlers: [Option<BoxHandler>; Method::COUNT],
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
     pub(crate) limits: RouteLimits,

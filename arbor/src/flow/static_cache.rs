@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io;
 use std::sync::Arc;
 
-use http::header::{CACHE_CONTROL, CONTENT_LENGTH, SET_COOKIE};
+use http::header::{CACHE_CONTROL, CONTENT_LENGTH};
 use http::{HeaderName, HeaderValue, StatusCode, Uri};
 use tokio::sync::OnceCell;
 
@@ -231,9 +231,7 @@ async fn render(
     let headers = parts
         .headers
         .iter()
-        .filter(|(name, _)| {
-            *name != CONTENT_LENGTH && *name != SET_COOKIE && name.as_str() != "date"
-        })
+        .filter(|(name, _)| *name != CONTENT_LENGTH && name.as_str() != "date")
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
         .collect();
     let status = parts.status.as_u16();

@@ -32,11 +32,16 @@ pub enum Method {
     Delete,
     /// `PATCH`
     Patch,
+    /// `QUERY` (a safe method with a body, as Next.js 16 accepts it)
+    Query,
 }
 
 impl Method {
+    /// How many methods a route can export.
+    pub const COUNT: usize = 8;
+
     /// Every method, in the order Next.js lists them.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; Method::COUNT] = [
         Method::Get,
         Method::Head,
         Method::Options,
@@ -44,6 +49,7 @@ impl Method {
         Method::Put,
         Method::Delete,
         Method::Patch,
+        Method::Query,
     ];
 
     /// The HTTP token, which is also the exported function's name.
@@ -56,6 +62,7 @@ impl Method {
             Method::Put => "PUT",
             Method::Delete => "DELETE",
             Method::Patch => "PATCH",
+            Method::Query => "QUERY",
         }
     }
 
@@ -69,6 +76,7 @@ impl Method {
             http::Method::PUT => Method::Put,
             http::Method::DELETE => Method::Delete,
             http::Method::PATCH => Method::Patch,
+            ref other if other.as_str() == "QUERY" => Method::Query,
             _ => return None,
         })
     }
@@ -104,7 +112,7 @@ pub(crate) type StaticPaths = Arc<dyn Fn() -> BoxFuture<'static, Vec<String>> + 
 pub struct Route<S = ()> {
     pub(crate) pattern: &'static str,
     pub(crate) file: &'static str,
-    pub(crate) handlers: [Option<Slot<S>>; 7],
+    pub(crate) handlers: [Option<Slot<S>>; Method::COUNT],
     pub(crate) config: Option<SegmentConfig>,
     pub(crate) static_paths: Option<StaticPaths>,
     pub(crate) limits: RouteLimits,

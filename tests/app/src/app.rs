@@ -498,6 +498,76 @@ pub mod panics {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `parity`.
+#[path = "../app/parity"]
+pub mod parity {
+    /// The folder `cookie-set-has`.
+    #[path = "cookie-set-has"]
+    pub mod cookie_set_has {
+        /// `/parity/cookie-set-has` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/cookie-set-has/route.rs`: the route handlers for `/parity/cookie-set-has`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `json-null`.
+    #[path = "json-null"]
+    pub mod json_null {
+        /// `/parity/json-null` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/json-null/route.rs`: the route handlers for `/parity/json-null`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `options-body`.
+    #[path = "options-body"]
+    pub mod options_body {
+        /// `/parity/options-body` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/options-body/route.rs`: the route handlers for `/parity/options-body`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `pipe`.
+    #[path = "pipe"]
+    pub mod pipe {
+        /// `/parity/pipe` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/pipe/route.rs`: the route handlers for `/parity/pipe`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `query`.
+    #[path = "query"]
+    pub mod query {
+        /// `/parity/query` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/query/route.rs`: the route handlers for `/parity/query`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `static-cookies`.
+    #[path = "static-cookies"]
+    pub mod static_cookies {
+        /// `/parity/static-cookies` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/static-cookies/route.rs`: the route handlers for `/parity/static-cookies`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `redirects`.
 #[path = "../app/redirects"]
 pub mod redirects {

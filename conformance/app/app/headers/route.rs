@@ -18,7 +18,7 @@ pub async fn GET(req: Request, cookies: Cookies) -> Response {
         "fromRequest": from_request,
         // `headers()` of next/headers: the same request headers.
         "fromNextHeaders": { "x-from-mw": req.header("x-from-mw"), "x-test": req.header("x-test") },
-        "cookieSetByProxy": cookies.get("from-proxy").map(|c| c.value.as_str()),
+        "cookieSetByProxy": cookies.get("from-proxy").map(|c| c.value),
         "requestCookieHeader": req.header("cookie"),
     }))
     .with_header("x-custom", "custom-value")

@@ -6,6 +6,7 @@ mod helpers;
 mod metadata;
 mod methods;
 mod pages;
+mod parity;
 mod public;
 mod requests;
 mod responses;

@@ -9,7 +9,7 @@ async fn describe(mut req: Request, cookies: Cookies) -> Result<Response> {
         "search": req.next_url().search(),
         "body": body,
         "rewritten": req.header("x-rewritten"),
-        "cookie": cookies.get("rewrite-cookie").map(|c| c.value.as_str()),
+        "cookie": cookies.get("rewrite-cookie").map(|c| c.value),
     })))
 }
 
