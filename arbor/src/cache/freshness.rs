@@ -1,8 +1,12 @@
 //! What makes a cached entry fresh, stale or expired, and the one regeneration per key: the
 //! cache as the request path and `#[cache]` use it, over a [`CacheStore`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+
+use tokio::sync::futures::OwnedNotified;
+use tokio::sync::Notify;
 
 use super::store::{CacheEntry, CacheStore};
 use crate::url::canonical_path;
@@ -48,10 +52,40 @@ pub(crate) enum Freshness {
     Expired,
 }
 
-/// The store and the regenerations in flight.
+/// The store, the regenerations in flight, and the first computations in flight.
 pub(crate) struct Cache {
     pub(crate) store: Arc<dyn CacheStore>,
     inflight: Mutex<HashSet<String>>,
+    /// Keys being computed for want of any usable entry: later callers wait for it.
+    computing: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+/// Who computes a missing entry.
+pub(crate) enum Computation {
+    /// This caller: the others wait until the guard is dropped.
+    Lead(Computing),
+    /// Another caller already is: wait for it, then read the store.
+    Wait(Pin<Box<OwnedNotified>>),
+}
+
+/// The right to compute one missing key; the callers waiting are woken when it is dropped.
+pub(crate) struct Computing {
+    cache: Arc<Cache>,
+    key: String,
+}
+
+impl Drop for Computing {
+    fn drop(&mut self) {
+        let waiting = self
+            .cache
+            .computing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+        if let Some(notify) = waiting {
+            notify.notify_waiters();
+        }
+    }
 }
 
 impl Cache {
@@ -59,6 +93,28 @@ impl Cache {
         Cache {
             store,
             inflight: Mutex::new(HashSet::new()),
+            computing: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Leads the computation of a missing `key`, or joins the one under way (Next.js's
+    /// `'use cache'` shares one computation between concurrent misses).
+    pub(crate) fn compute(self: &Arc<Self>, key: &str) -> Computation {
+        let mut computing = self.computing.lock().unwrap_or_else(|p| p.into_inner());
+        match computing.get(key) {
+            Some(notify) => {
+                // Registered before the lock is released: a wake-up after it is not missed.
+                let mut notified = Box::pin(notify.clone().notified_owned());
+                notified.as_mut().enable();
+                Computation::Wait(notified)
+            }
+            None => {
+                computing.insert(key.to_owned(), Arc::new(Notify::new()));
+                Computation::Lead(Computing {
+                    cache: self.clone(),
+                    key: key.to_owned(),
+                })
+            }
         }
     }
 

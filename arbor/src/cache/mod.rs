@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub use store::{CacheEntry, CacheStore, MemoryStore, StoreError, TagMarks};
 
-pub(crate) use freshness::{cache_control, now_us, path_tag, Cache, Freshness};
+pub(crate) use freshness::{cache_control, now_us, path_tag, Cache, Computation, Freshness};
 
 /// `export const dynamic`: whether and how GET is rendered statically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -206,9 +206,25 @@ where
             }
         }
     }
-    let value = compute.await;
-    store_value(&cache, &key, serde_json::to_vec(&value), tags, revalidate).await;
-    value
+    // Missing or expired: one caller computes, the others at the same time wait for its
+    // value, then read it from the store (or compute it themselves if it was not stored).
+    match cache.compute(&key) {
+        Computation::Lead(computing) => {
+            let value = compute.await;
+            store_value(&cache, &key, serde_json::to_vec(&value), tags, revalidate).await;
+            drop(computing);
+            value
+        }
+        Computation::Wait(notified) => {
+            notified.await;
+            if let Ok(Some(entry)) = cache.store.get(&key).await {
+                if let Ok(value) = serde_json::from_slice::<T>(&entry.body) {
+                    return value;
+                }
+            }
+            compute.await
+        }
+    }
 }
 
 async fn store_value(

@@ -556,6 +556,17 @@ pub mod parity {
         #[allow(non_snake_case)]
         pub mod route;
     }
+    /// The folder `shared-cache`.
+    #[path = "shared-cache"]
+    pub mod shared_cache {
+        /// `/parity/shared-cache` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/shared-cache/route.rs`: the route handlers for `/parity/shared-cache`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
     /// The folder `static-cookies`.
     #[path = "static-cookies"]
     pub mod static_cookies {

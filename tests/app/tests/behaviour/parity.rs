@@ -153,3 +153,15 @@ async fn json_of_null_and_of_an_empty_string() {
     assert_eq!(null.text(), "null");
     assert_eq!(server.get("/parity/json-null?empty").await.text(), r#""""#);
 }
+
+/// H2: concurrent calls of one `#[cache]` function with the same arguments share one
+/// computation and its value.
+#[tokio::test]
+async fn concurrent_cache_misses_share_one_computation() {
+    let server = start().await;
+    let first = server.get("/parity/shared-cache").await.json();
+    assert_eq!(first, json!({ "a": 42, "b": 42, "computed": 1 }));
+    // Then both come from the cache.
+    let again = server.get("/parity/shared-cache").await.json();
+    assert_eq!(again, json!({ "a": 42, "b": 42, "computed": 1 }));
+}
