@@ -554,7 +554,10 @@ mod tests {
     #[test]
     fn root_source() {
         assert!(matches("/", "/"));
+        // As Next.js's `matcher: '/'` also runs on `/index` (nextjs-tests-gap O3).
+        assert!(matches("/", "/index"));
         assert!(!matches("/", "/a"));
+        assert!(!matches("/", "/indexes"));
     }
 
     #[test]

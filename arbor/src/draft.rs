@@ -16,6 +16,7 @@ use crate::body::Body;
 use crate::context::Context;
 use crate::cookie::{RequestCookies, ResponseCookie, SameSite};
 use crate::handler::{Argument, Leaves, ViaArbor};
+use crate::handler_scope::with_current;
 
 /// The cookie's name, as Next.js names it.
 pub(crate) const COOKIE_NAME: &str = "__prerender_bypass";
@@ -54,8 +55,13 @@ impl DraftMode {
     }
 
     /// Turns draft mode on for this browser: sets the cookie (`Secure; HttpOnly;
-    /// SameSite=none`, for the session).
+    /// SameSite=none`, for the session). Only while the answer is being made: called once it
+    /// has gone (in an `after()` future), it changes nothing and logs an error, as Next.js
+    /// refuses it there.
     pub fn enable(&mut self) {
+        if !answering("enable") {
+            return;
+        }
         self.enabled = true;
         self.push(
             ResponseCookie::new(COOKIE_NAME, &*self.secret)
@@ -65,8 +71,12 @@ impl DraftMode {
         );
     }
 
-    /// Turns draft mode off for this browser: expires the cookie.
+    /// Turns draft mode off for this browser: expires the cookie. Like
+    /// [`enable`](DraftMode::enable), only while the answer is being made.
     pub fn disable(&mut self) {
+        if !answering("disable") {
+            return;
+        }
         self.enabled = false;
         self.push(
             ResponseCookie::expired(COOKIE_NAME)
@@ -100,6 +110,18 @@ impl<S: Send + Sync> Argument<S, ViaArbor> for DraftMode {
             jar: cx.jar(),
         })
     }
+}
+
+/// Whether a handler or the middleware is making its answer now, so a cookie can still join
+/// it; logged when not.
+fn answering(what: &str) -> bool {
+    let inside = with_current(|_| ()).is_some();
+    if !inside {
+        tracing::error!(
+            "draft_mode.{what}() was called after the answer was sent (in after()?); it changes nothing"
+        );
+    }
+    inside
 }
 
 /// What a request's draft cookie says.

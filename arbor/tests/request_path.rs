@@ -420,3 +420,16 @@ async fn a_layer_at_a_prefix_sees_only_the_paths_under_it() {
     assert_eq!(posted.text(), "hello");
     assert_eq!(posted.header("access-control-allow-origin"), "*");
 }
+
+/// A route that exports no method (a build warning says so) answers 405 to every method but
+/// OPTIONS, as Next.js does (nextjs-tests-gap A36).
+#[tokio::test]
+async fn a_route_without_methods_answers_405() {
+    let app = arbor::App::new().route(Route::new("/empty", "app/empty/route.rs"));
+    for method in ["GET", "POST", "DELETE"] {
+        let answer = ask(&app, method, "/empty", &[]).await;
+        assert_eq!(answer.status, 405, "{method}");
+        assert_eq!(answer.header("allow"), "OPTIONS");
+    }
+    assert_eq!(ask(&app, "OPTIONS", "/empty", &[]).await.status, 204);
+}

@@ -59,6 +59,10 @@ pub(crate) fn middleware_redirect(mut response: Response, origin_key: &str) -> R
                 relative.push('?');
                 relative.push_str(query);
             }
+            if let Some(fragment) = url.fragment() {
+                relative.push('#');
+                relative.push_str(fragment);
+            }
             relative
         }
         _ => location,

@@ -512,6 +512,36 @@ pub mod parity {
         #[allow(non_snake_case)]
         pub mod route;
     }
+    /// The folder `hello.json`.
+    #[path = "hello.json"]
+    pub mod hello_json {
+        /// `/parity/hello.json` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/parity/hello.json/route.rs`: the route handlers for `/parity/hello.json`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+    /// The folder `isr`.
+    #[path = "isr"]
+    pub mod isr {
+        /// The folder `[id]`.
+        #[path = "[id]"]
+        pub mod param_id {
+            /// The parameters of `/parity/isr/[id]`, decoded from the URL.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[allow(dead_code)]
+            pub struct Params {
+                /// `[id]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+                pub id: ::arbor::routing::Param,
+            }
+            /// `app/parity/isr/[id]/route.rs`: the route handlers for `/parity/isr/[id]`.
+            #[path = "route.rs"]
+            #[allow(non_snake_case)]
+            pub mod route;
+        }
+    }
     /// The folder `json-null`.
     #[path = "json-null"]
     pub mod json_null {

@@ -67,6 +67,25 @@ pub mod broken {
     #[allow(non_snake_case)]
     pub mod route;
 }
+/// The folder `colon`.
+#[path = "../app/colon"]
+pub mod colon {
+    /// The folder `[name]`.
+    #[path = "[name]"]
+    pub mod param_name {
+        /// The parameters of `/colon/[name]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[name]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+            pub name: ::arbor::routing::Param,
+        }
+        /// `app/colon/[name]/route.rs`: the route handlers for `/colon/[name]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `conflict`.
 #[path = "../app/conflict"]
 pub mod conflict {
@@ -96,6 +115,17 @@ pub mod echo {
         #[allow(non_snake_case)]
         pub mod route;
     }
+}
+/// The folder `robots.txt`.
+#[path = "../app/robots.txt"]
+pub mod robots_txt {
+    /// `/robots.txt` has no dynamic segment, so its parameters are empty.
+    #[allow(dead_code)]
+    pub type Params = ::arbor::routing::NoParams;
+    /// `app/robots.txt/route.rs`: the route handlers for `/robots.txt`.
+    #[path = "route.rs"]
+    #[allow(non_snake_case)]
+    pub mod route;
 }
 /// The folder `target`.
 #[path = "../app/target"]

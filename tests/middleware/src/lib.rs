@@ -26,3 +26,15 @@ pub struct Reported {
 
 /// Every report, in order.
 pub static REPORTS: std::sync::Mutex<Vec<Reported>> = std::sync::Mutex::new(Vec::new());
+
+/// How many `/parity/stream` streams were dropped (their client went away).
+pub static STREAMS_DROPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts in [`STREAMS_DROPPED`] when dropped.
+pub struct StreamGuard;
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        STREAMS_DROPPED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}

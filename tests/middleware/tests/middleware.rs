@@ -106,6 +106,8 @@ async fn direct_answer_and_replaced_request_headers() {
         reply.json(),
         json!({ "user": "ada", "authorization": null })
     );
+    // Replaced request headers leave no trace in the answer (nextjs-tests-gap M4).
+    assert_no_internal_headers(&reply);
 }
 
 #[tokio::test]
@@ -416,4 +418,179 @@ async fn instrumentation_registers_once_and_hears_of_every_failure() {
         REGISTERED.load(Ordering::SeqCst) > before,
         "register() ran at start-up"
     );
+}
+
+/// Behaviours Next.js's own proxy tests assert (`shared/reference/nextjs-tests-gap.md`).
+mod parity {
+    use super::*;
+    use arbor_middleware_tests::STREAMS_DROPPED;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// S3: a redirect keeps its `#fragment`.
+    #[tokio::test]
+    async fn a_redirect_keeps_its_fragment() {
+        let server = start().await;
+        let reply = server.get("/parity/fragment").await;
+        assert_eq!(reply.status, 307);
+        assert_eq!(reply.header("location"), "/target#section");
+    }
+
+    /// S2 and M11: a hand-made redirect with a relative Location, and a 200 with a Location,
+    /// go out as they are.
+    #[tokio::test]
+    async fn hand_made_locations_go_out_as_they_are() {
+        let server = start().await;
+        let relative = server.get("/parity/relative-location").await;
+        assert_eq!(relative.status, 307);
+        assert_eq!(relative.header("location"), "/new-home");
+        let ok = server.get("/parity/location-200").await;
+        assert_eq!(ok.status, 200);
+        assert_eq!(ok.header("location"), "/elsewhere");
+        assert_eq!(ok.json(), json!({ "ok": true }));
+    }
+
+    /// N1: a direct answer's two cookies are both sent.
+    #[tokio::test]
+    async fn a_direct_answer_sends_both_its_cookies() {
+        let server = start().await;
+        let reply = server.get("/parity/two-cookies").await;
+        assert_eq!(
+            reply.header_all("set-cookie"),
+            ["a=1; Path=/", "b=2; Path=/"]
+        );
+    }
+
+    /// N2 and E2: a streamed direct answer streams, and its stream is dropped when the
+    /// client goes away.
+    #[tokio::test]
+    async fn a_streamed_direct_answer_stops_when_its_client_leaves() {
+        let server = start().await;
+        let before = STREAMS_DROPPED.load(Ordering::SeqCst);
+        let mut stream = tokio::net::TcpStream::connect(server.addr)
+            .await
+            .expect("connects");
+        stream
+            .write_all(b"GET /parity/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .expect("writes");
+        let mut seen = String::new();
+        let mut buf = [0u8; 1024];
+        tokio::time::timeout(Duration::from_secs(20), async {
+            while !seen.contains("tick 2") {
+                let n = stream.read(&mut buf).await.expect("reads");
+                assert!(n > 0, "closed early: {seen}");
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+        .await
+        .expect("ticks arrive");
+        assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+        drop(stream);
+        let mut dropped = false;
+        for _ in 0..200 {
+            if STREAMS_DROPPED.load(Ordering::SeqCst) > before {
+                dropped = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(dropped, "the stream was dropped");
+    }
+
+    /// L2: the middleware sees `x-forwarded-host`, `-port` and `-proto`.
+    #[tokio::test]
+    async fn the_middleware_sees_the_forwarded_headers() {
+        let server = start().await;
+        let seen = server.get("/parity/forwarded").await.json();
+        assert_eq!(seen["host"], format!("127.0.0.1:{}", server.addr.port()));
+        assert_eq!(seen["port"], server.addr.port().to_string());
+        assert_eq!(seen["proto"], "http");
+    }
+
+    /// M5: draft mode switched on in the proxy sets its cookie.
+    #[tokio::test]
+    async fn draft_mode_in_the_proxy() {
+        let server = start().await;
+        let reply = server.get("/parity/draft").await;
+        assert_eq!(reply.header("x-draft"), "on");
+        let cookies = reply.header_all("set-cookie");
+        assert_eq!(cookies.len(), 1, "{cookies:?}");
+        assert!(cookies[0].starts_with("__prerender_bypass="), "{cookies:?}");
+        assert!(cookies[0].ends_with("; Path=/; Secure; HttpOnly; SameSite=none"));
+    }
+
+    /// M8: a proxy cookie keeps `Secure` and `HttpOnly` on the route's answer.
+    #[tokio::test]
+    async fn proxy_cookie_attributes_survive() {
+        let server = start().await;
+        let reply = server.get("/parity/cookie-options").await;
+        assert_eq!(
+            reply.header_all("set-cookie"),
+            ["sid=1; Path=/; Secure; HttpOnly"]
+        );
+    }
+
+    /// R3: a rewrite's cookie with a max-age is one Set-Cookie line.
+    #[tokio::test]
+    async fn a_rewrite_cookie_with_a_max_age_is_one_line() {
+        let server = start().await;
+        let reply = server.get("/parity/rewrite-max-age").await;
+        assert_eq!(reply.json()["pathname"], "/target");
+        let cookies = reply.header_all("set-cookie");
+        assert_eq!(cookies.len(), 1, "{cookies:?}");
+        assert!(
+            cookies[0].starts_with("ab=b; Path=/; Expires="),
+            "{cookies:?}"
+        );
+        assert!(cookies[0].ends_with("; Max-Age=60"), "{cookies:?}");
+    }
+
+    /// R4: paths with a colon, asked for and rewritten to.
+    #[tokio::test]
+    async fn paths_with_a_colon() {
+        let server = start().await;
+        assert_eq!(server.get("/colon/c:d").await.json()["name"], "c:d");
+        let rewritten = server.get("/parity/colon").await.json();
+        assert_eq!(rewritten["name"], "a:b");
+        assert_eq!(rewritten["path"], "/colon/a:b");
+    }
+
+    /// Q4: a relative rewrite is a path of this app (Next.js refuses it).
+    #[tokio::test]
+    async fn a_relative_rewrite_is_a_path_of_this_app() {
+        let server = start().await;
+        let reply = server.get("/parity/relative-rewrite").await.json();
+        assert_eq!(reply["pathname"], "/target");
+        assert_eq!(reply["search"], "?relative=1");
+    }
+
+    /// P2, P3 and P5: `missing` on a query key; `has` on a header value and a cookie value,
+    /// each both ways (a path with no route: the 404 carries the middleware's header when it
+    /// ran).
+    #[tokio::test]
+    async fn conditions_on_query_header_and_cookie_values() {
+        let server = start().await;
+        let ran = |reply: &Reply| reply.headers.contains_key("x-mw-ran");
+        assert!(ran(&server.get("/missing-query").await));
+        assert!(!ran(&server.get("/missing-query?skip=1").await));
+        for (path, header, value, runs) in [
+            ("/header-value", "x-role", "owner", true),
+            ("/header-value", "x-role", "guest", false),
+            ("/logged-in", "cookie", "loggedIn=true", true),
+            ("/logged-in", "cookie", "loggedIn=false", false),
+        ] {
+            let reply = server.send("GET", path, &[(header, value)], "").await;
+            assert_eq!(ran(&reply), runs, "{path} {header}: {value}");
+        }
+    }
+}
+
+/// A35: a route handler in a folder named `robots.txt` serves its text as written.
+#[tokio::test]
+async fn a_route_folder_named_like_a_metadata_file() {
+    let server = start().await;
+    let reply = server.get("/robots.txt").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), "text/plain");
+    assert_eq!(reply.text(), "User-agent: *\nDisallow: /admin\n");
 }

@@ -50,3 +50,31 @@ async fn draft_mode_renders_static_routes_afresh_without_touching_the_cache() {
     assert_eq!(disabled.json()["enabled"], false);
     assert!(disabled.header_all("set-cookie")[0].contains("Expires=Thu, 01 Jan 1970"));
 }
+
+/// K3: draft mode switched on, then a redirect: the 307 keeps the cookie.
+#[tokio::test]
+async fn enable_then_redirect_keeps_the_cookie() {
+    let server = start().await;
+    let reply = server.get("/draft/toggle").await;
+    assert_eq!(reply.status, 307);
+    assert_eq!(reply.header("location"), "/");
+    assert!(reply.header_all("set-cookie")[0].starts_with("__prerender_bypass="));
+}
+
+/// J4: `enable()` in an `after()` future, once the answer has gone, changes nothing.
+#[tokio::test]
+async fn draft_mode_cannot_change_after_the_answer() {
+    use std::sync::atomic::Ordering;
+    let server = start().await;
+    let reply = server.send("PUT", "/draft/toggle", &[], "").await;
+    assert_eq!(reply.text(), "answered");
+    assert!(reply.header_all("set-cookie").is_empty());
+    let flag = &arbor_test_app::app::draft::toggle::route::ENABLED_IN_AFTER;
+    for _ in 0..200 {
+        if !flag.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("enable() in after() turned draft mode on");
+}

@@ -165,3 +165,38 @@ async fn concurrent_cache_misses_share_one_computation() {
     let again = server.get("/parity/shared-cache").await.json();
     assert_eq!(again, json!({ "a": 42, "b": 42, "computed": 1 }));
 }
+
+/// A1: a route folder whose name has a dot (`hello.json`) is served at that name.
+#[tokio::test]
+async fn a_route_folder_with_a_dot() {
+    let server = start().await;
+    let reply = server.get("/parity/hello.json").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), json!({ "pathname": "/parity/hello.json" }));
+}
+
+/// A5: a revalidate time on a dynamic segment regenerates listed and unlisted params. It
+/// waits for the revalidate second to pass; what it asserts is what is served then.
+#[tokio::test]
+async fn revalidation_of_listed_and_unlisted_params() {
+    let server = start().await;
+    for id in ["listed", "unlisted"] {
+        let path = format!("/parity/isr/{id}");
+        let first = server.get(&path).await.json()["render"].clone();
+        assert_eq!(
+            server.get(&path).await.json()["render"],
+            first,
+            "{id}: cached"
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let mut regenerated = false;
+        for _ in 0..100 {
+            if server.get(&path).await.json()["render"] != first {
+                regenerated = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(regenerated, "{id}: regenerated once stale");
+    }
+}
