@@ -336,8 +336,8 @@ pub struct RuleSource {
     pub keys: Vec<String>,
 }
 
-/// Compiles a source of the app config; see [`RuleSource`].
-pub fn compile_rule(source: &str) -> Result<RuleSource, SourceError> {
+/// What every source must be before it is parsed: a path, of a sane length.
+fn check_source(source: &str) -> Result<(), SourceError> {
     if !source.starts_with('/') {
         return Err(SourceError("a source must start with `/`".to_owned()));
     }
@@ -346,6 +346,12 @@ pub fn compile_rule(source: &str) -> Result<RuleSource, SourceError> {
             "a source must be at most 4096 characters".to_owned(),
         ));
     }
+    Ok(())
+}
+
+/// Compiles a source of the app config; see [`RuleSource`].
+pub fn compile_rule(source: &str) -> Result<RuleSource, SourceError> {
+    check_source(source)?;
     let (body, keys) = tokens_to_regex(parse_with(source, "[^\\/]+?")?);
     let regex = format!("(?i){body}$");
     fancy_regex::Regex::new(&regex).map_err(|e| SourceError(e.to_string()))?;
@@ -354,14 +360,7 @@ pub fn compile_rule(source: &str) -> Result<RuleSource, SourceError> {
 
 /// The regular expression Next.js tests a pathname against for `source`.
 pub fn compile(source: &str) -> Result<String, SourceError> {
-    if !source.starts_with('/') {
-        return Err(SourceError("a source must start with `/`".to_owned()));
-    }
-    if source.len() > 4096 {
-        return Err(SourceError(
-            "a source must be at most 4096 characters".to_owned(),
-        ));
-    }
+    check_source(source)?;
     // Validate the user's part alone first, so errors point at what they wrote.
     to_regex(source)?;
     let wrapped = if source == "/" {

@@ -79,26 +79,6 @@ impl Redirect {
         self
     }
 
-    /// ... only when every one of these conditions holds; a value's named groups
-    /// (`(?<user>[a-z]+)`) can be used in the destination as `:user`.
-    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
-        self.has = conditions;
-        self
-    }
-
-    /// ... only when none of these conditions holds.
-    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
-        self.missing = conditions;
-        self
-    }
-
-    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
-    /// a path destination is not put under it (Next.js's `basePath: false`).
-    pub const fn base_path(mut self, under: bool) -> Self {
-        self.base_path = under;
-        self
-    }
-
     /// The source as written.
     pub const fn source(&self) -> &'static str {
         self.source
@@ -131,25 +111,6 @@ impl Rewrite {
             missing: &[],
             base_path: true,
         }
-    }
-
-    /// ... only when every one of these conditions holds.
-    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
-        self.has = conditions;
-        self
-    }
-
-    /// ... only when none of these conditions holds.
-    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
-        self.missing = conditions;
-        self
-    }
-
-    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
-    /// a path destination is not put under it (Next.js's `basePath: false`).
-    pub const fn base_path(mut self, under: bool) -> Self {
-        self.base_path = under;
-        self
     }
 
     /// The source as written.
@@ -201,25 +162,6 @@ impl Headers {
         }
     }
 
-    /// ... only when every one of these conditions holds.
-    pub const fn has(mut self, conditions: &'static [Has]) -> Self {
-        self.has = conditions;
-        self
-    }
-
-    /// ... only when none of these conditions holds.
-    pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
-        self.missing = conditions;
-        self
-    }
-
-    /// With `false`, the source is matched against the whole path, `BASE_PATH` included, and
-    /// a path destination is not put under it (Next.js's `basePath: false`).
-    pub const fn base_path(mut self, under: bool) -> Self {
-        self.base_path = under;
-        self
-    }
-
     /// The source as written.
     pub const fn source(&self) -> &'static str {
         self.source
@@ -230,3 +172,35 @@ impl Headers {
         self.headers
     }
 }
+
+/// The conditions and the base-path switch every rule has.
+macro_rules! conditions {
+    ($($rule:ident),*) => {
+        $(
+            impl $rule {
+                /// ... only when every one of these conditions holds; a value's named groups
+                /// (`(?<user>[a-z]+)`) can be used in the destination or values as `:user`.
+                pub const fn has(mut self, conditions: &'static [Has]) -> Self {
+                    self.has = conditions;
+                    self
+                }
+
+                /// ... only when none of these conditions holds.
+                pub const fn missing(mut self, conditions: &'static [Has]) -> Self {
+                    self.missing = conditions;
+                    self
+                }
+
+                /// With `false`, the source is matched against the whole path, `BASE_PATH`
+                /// included, and a path destination is not put under it (Next.js's
+                /// `basePath: false`).
+                pub const fn base_path(mut self, under: bool) -> Self {
+                    self.base_path = under;
+                    self
+                }
+            }
+        )*
+    };
+}
+
+conditions!(Redirect, Rewrite, Headers);

@@ -29,7 +29,7 @@ pub struct Context {
     /// handler argument may read it, merged into the response.
     middleware_headers: Option<HeaderList>,
     /// The app config's headers (`HEADERS`), merged into the response before the middleware's.
-    config_headers: Option<HeaderList>,
+    config_headers: Option<Box<HeaderList>>,
     /// Cookies set through `Cookies`, created on first use.
     jar: OnceLock<Arc<Mutex<Vec<ResponseCookie>>>>,
 }
@@ -81,18 +81,31 @@ impl Context {
         matches!(self.client, Client::Render)
     }
 
-    /// With what the middleware set (its cookies, for the cookie readers, and its headers)
-    /// and the app config's headers for the answer.
-    pub(crate) fn with_middleware(
-        mut self,
-        cookies: Option<ProxyCookies>,
-        headers: Option<HeaderList>,
-        config: Option<HeaderList>,
+    /// The context of a request from a client, routed: with what the middleware set (its
+    /// cookies, for the cookie readers, and its headers) and the app config's headers for the
+    /// answer. One constructor, so the context is built in place.
+    #[inline]
+    pub(crate) fn routed(
+        site: Arc<Site>,
+        matched: Option<Matched>,
+        peer: Option<HeaderValue>,
+        outside: (
+            Option<ProxyCookies>,
+            Option<HeaderList>,
+            Option<Box<HeaderList>>,
+        ),
     ) -> Self {
-        self.proxy_cookies = cookies;
-        self.middleware_headers = headers;
-        self.config_headers = config;
-        self
+        let (proxy_cookies, middleware_headers, config_headers) = outside;
+        Context {
+            site,
+            matched,
+            client: Client::Peer(peer),
+            probe: None,
+            proxy_cookies,
+            middleware_headers,
+            config_headers,
+            jar: OnceLock::new(),
+        }
     }
 
     /// Copies the middleware's headers onto the handler's request, before its arguments read
@@ -109,7 +122,7 @@ impl Context {
     pub(crate) fn finish(&mut self, response: &mut HeaderMap) {
         self.set_cookies_on(response);
         if let Some(config) = self.config_headers.take() {
-            headers::merge_into_response(response, config);
+            headers::merge_into_response(response, *config);
         }
         if let Some(middleware) = self.middleware_headers.take() {
             headers::merge_into_response(response, middleware);

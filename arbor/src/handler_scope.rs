@@ -2,15 +2,14 @@
 //! futures it gave `after()`, and the abort signal it asked its request for.
 //!
 //! `after()` and `Request::signal()` are called from any depth of a handler, as Next.js's
-//! `after()` and `request.signal` are, so what they register is kept in an ambient scope, as
-//! the cache is (`cache::scope`): a thread-local set while the handler's future is polled.
+//! `after()` and `request.signal` are, so what they register is kept in the handler's ambient
+//! scope with its cache (`cache::scope`): a thread-local set while its future is polled.
 //! When the handler answers, what it left rides on the response body ([`Finish`]); when that
 //! body is dropped, the `after` futures are spawned on the app's background tracker (which
 //! graceful shutdown drains), and the signal fires if the body had not been sent whole: the
 //! client went away. A handler dropped before it answered (its client gone, or its time up)
 //! does the same at once.
 
-use std::cell::Cell;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -19,67 +18,16 @@ use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use pin_project_lite::pin_project;
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::body::Body;
 
-/// What one request's handler left.
-#[derive(Default)]
-pub(crate) struct Held {
-    /// The futures given `after()`, in order.
-    pub(crate) after: Vec<BoxFuture<'static, ()>>,
-    /// The request's abort signal, once the handler asked for it.
-    pub(crate) abort: Option<CancellationToken>,
-}
-
-impl Held {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.after.is_empty() && self.abort.is_none()
-    }
-}
-
-thread_local! {
-    /// What the handler being polled on this thread left; `None` outside a handler.
-    static CURRENT: Cell<Option<Held>> = const { Cell::new(None) };
-}
-
-/// Runs `f` on what the handler being polled left; `None` outside a handler.
-pub(crate) fn with_current<R>(f: impl FnOnce(&mut Held) -> R) -> Option<R> {
-    CURRENT.with(|current| {
-        let mut held = current.take()?;
-        let out = f(&mut held);
-        current.set(Some(held));
-        Some(out)
-    })
-}
-
-/// Makes a handler's registrations go to `slot` for one poll, and puts back what was there
-/// afterwards, even if the poll panics.
-pub(crate) struct Scope<'a> {
-    slot: &'a mut Held,
-    previous: Option<Held>,
-}
-
-impl<'a> Scope<'a> {
-    pub(crate) fn enter(slot: &'a mut Held) -> Self {
-        let previous = CURRENT.with(|current| current.replace(Some(std::mem::take(slot))));
-        Scope { slot, previous }
-    }
-}
-
-impl Drop for Scope<'_> {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        *self.slot = CURRENT
-            .with(|current| current.replace(previous))
-            .unwrap_or_default();
-    }
-}
+pub(crate) use crate::cache::with_registered as with_current;
+pub(crate) use crate::registered::Held;
 
 /// What a handler left, and where its `after` futures run: handled when this is dropped.
 pub(crate) struct Finish {
-    held: Held,
+    held: Box<crate::registered::Registered>,
     tracker: TaskTracker,
     /// Whether the answer went out whole: the signal does not fire then.
     sent: bool,
@@ -88,8 +36,9 @@ pub(crate) struct Finish {
 impl Finish {
     /// What `held` holds, or `None` when it holds nothing.
     pub(crate) fn new(held: &mut Held, tracker: &TaskTracker) -> Option<Finish> {
-        (!held.is_empty()).then(|| Finish {
-            held: std::mem::take(held),
+        let held = held.0.take()?;
+        Some(Finish {
+            held,
             tracker: tracker.clone(),
             sent: false,
         })

@@ -97,6 +97,7 @@ pub mod middleware;
 pub mod page;
 mod public;
 mod redirect;
+mod registered;
 pub mod render;
 mod request;
 mod response;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::futures::OwnedNotified;
 use tokio::sync::Notify;
+use tokio_util::task::TaskTracker;
 
 use super::store::{CacheEntry, CacheStore};
 use crate::url::canonical_path;
@@ -52,9 +53,11 @@ pub(crate) enum Freshness {
     Expired,
 }
 
-/// The store, the regenerations in flight, and the first computations in flight.
+/// The store, the regenerations in flight, and the first computations in flight; with the
+/// app's background tracker, which the handler scope (`handler_scope`) runs `after()` work on.
 pub(crate) struct Cache {
     pub(crate) store: Arc<dyn CacheStore>,
+    pub(crate) background: TaskTracker,
     inflight: Mutex<HashSet<String>>,
     /// Keys being computed for want of any usable entry: later callers wait for it.
     computing: Mutex<HashMap<String, Arc<Notify>>>,
@@ -89,9 +92,10 @@ impl Drop for Computing {
 }
 
 impl Cache {
-    pub(crate) fn new(store: Arc<dyn CacheStore>) -> Self {
+    pub(crate) fn new(store: Arc<dyn CacheStore>, background: TaskTracker) -> Self {
         Cache {
             store,
+            background,
             inflight: Mutex::new(HashSet::new()),
             computing: Mutex::new(HashMap::new()),
         }
@@ -205,7 +209,7 @@ mod tests {
 
     #[tokio::test]
     async fn freshness_by_age_and_by_tag() {
-        let cache = Cache::new(Arc::new(MemoryStore::default()));
+        let cache = Cache::new(Arc::new(MemoryStore::default()), TaskTracker::new());
         assert_eq!(
             cache.freshness(&entry(5, None, &[])).await,
             Freshness::Fresh

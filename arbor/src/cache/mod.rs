@@ -93,7 +93,7 @@ impl SegmentConfig {
     }
 }
 
-pub(crate) use scope::Entered;
+pub(crate) use scope::{with_registered, Entered};
 
 fn current() -> Option<Arc<Cache>> {
     scope::current()

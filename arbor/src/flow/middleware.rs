@@ -25,9 +25,10 @@ use super::proxy::{Proxy, Target};
 use super::step::{Router, Step, Via};
 use crate::answers;
 use crate::body::{self, Body};
+use crate::cache::{Cache, Entered};
 use crate::context::{Context, Site};
 use crate::cookie::ProxyCookies;
-use crate::handler_scope::{Finish, Held, Scope};
+use crate::handler_scope::{Finish, Held};
 use crate::headers::{self, HeaderList};
 use crate::instrumentation::Failure;
 use crate::middleware::{Changes, Matchers, Middleware, Outcome};
@@ -119,6 +120,8 @@ pin_project! {
         #[pin]
         state: StageState<F>,
         held: Held,
+        // Always `None`: the middleware has no cache scope.
+        cache: Option<Arc<Cache>>,
         background: TaskTracker,
     }
 }
@@ -136,6 +139,7 @@ impl<F> Stage<F> {
         Stage {
             state: StageState::Running { future },
             held: Held::default(),
+            cache: None,
             background: background.clone(),
         }
     }
@@ -154,7 +158,7 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
                     // its own in its run. (The middleware has no cache scope: Next.js's proxy
                     // cannot revalidate either.)
                     let polled = {
-                        let _held = Scope::enter(this.held);
+                        let _entered = Entered::new(this.cache, this.held);
                         catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
                     };
                     match polled {
@@ -279,19 +283,23 @@ impl<R: Router> Way<R> {
                 );
                 // The config's headers join the middleware's own answer, which wins a name.
                 if let Some(config) = config {
-                    headers::add_missing(response.headers_mut(), config);
+                    headers::add_missing(response.headers_mut(), *config);
                 }
                 Step::Done(response)
             }
             Outcome::Next(next) => {
                 let mut via = via(&mut req, peer, next.changes, config, reran);
-                via.headers = joined(earlier, via.headers);
+                if let Some(earlier) = earlier {
+                    via.headers = Some(joined(earlier, via.headers));
+                }
                 self.router.route(req, via)
             }
             Outcome::Rewrite(rewrite) => match self.shared.proxy.target(&rewrite.url) {
                 Some(Target::Internal(uri)) => {
                     let mut via = via(&mut req, peer, rewrite.changes, config, reran);
-                    via.headers = joined(earlier, via.headers);
+                    if let Some(earlier) = earlier {
+                        via.headers = Some(joined(earlier, via.headers));
+                    }
                     *req.uri_mut() = uri;
                     self.router.rewritten(req, via)
                 }
@@ -333,15 +341,11 @@ impl<R: Router> Way<R> {
 
 /// The headers of the middleware's second run (for the path it rewrote to) over those of its
 /// first: a name the second sets wins.
-fn joined(earlier: Option<HeaderList>, later: Option<HeaderList>) -> Option<HeaderList> {
-    let Some(mut joined) = earlier else {
-        return later;
-    };
-    let Some(later) = later else {
-        return Some(joined);
-    };
-    joined.overlay(later);
-    Some(joined)
+fn joined(mut earlier: HeaderList, later: Option<HeaderList>) -> HeaderList {
+    if let Some(later) = later {
+        earlier.overlay(later);
+    }
+    earlier
 }
 
 /// What the route gets of a `Next` or `Rewrite`: the replaced request headers at once; its
@@ -350,7 +354,7 @@ fn via(
     req: &mut http::Request<Body>,
     peer: Option<HeaderValue>,
     changes: Changes,
-    config: Option<HeaderList>,
+    config: Option<Box<HeaderList>>,
     reran: bool,
 ) -> Via {
     if let Some(replaced) = changes.request_headers {

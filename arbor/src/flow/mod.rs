@@ -208,7 +208,7 @@ impl Core {
             background: parts.background.clone(),
             draft_secret: draft_secret.clone(),
         });
-        let cache = Arc::new(Cache::new(parts.cache_store));
+        let cache = Arc::new(Cache::new(parts.cache_store, parts.background.clone()));
         let statics = Arc::new(static_cache::Shared {
             cache: cache.clone(),
             site: Arc::new(Site {
@@ -268,7 +268,7 @@ impl Core {
         let head = req.method() == http::Method::HEAD;
         // What `on_request_error` would be told, kept only when the app listens.
         let report = self.shared.reporter.as_ref().map(|reporter| {
-            Box::new(Report {
+            Box::new(Reporting::Ready(Report {
                 request: ErrorRequest {
                     path: req
                         .uri()
@@ -278,7 +278,7 @@ impl Core {
                     headers: req.headers().clone(),
                 },
                 reporter: reporter.clone(),
-            })
+            }))
         });
         let mut answer = self.answer_step(req, peer, head);
         answer.report = report;
@@ -331,6 +331,7 @@ impl Core {
 
     /// What answers `path`: a file of `public/` (which beats a route at the same URL, as in
     /// Next.js), or a route and its captures.
+    #[inline(always)]
     fn find(&self, path: &str) -> Found {
         let shared = &self.shared;
         if let Some(file) = shared.public.as_ref().and_then(|p| p.find(path)) {
@@ -346,6 +347,7 @@ impl Core {
     /// Where the config's rewrites send a request and what answers there: `before_files`
     /// first; `after_files` when no file of `public/` or route without parameters answers;
     /// `fallback` when nothing does. With the path it was routed on, when a rewrite moved it.
+    #[inline]
     fn resolve(&self, req: &http::Request<Body>) -> Resolved {
         let Some(rules) = &self.shared.rules else {
             return Resolved::At(self.find(req.uri().path()), None);
@@ -472,12 +474,7 @@ impl Core {
         cx: Context,
         what: &'static str,
     ) -> Run<futures_util::future::BoxFuture<'static, Response>> {
-        Run::new(
-            handler(req, cx),
-            self.shared.cache.clone(),
-            what,
-            &self.shared.site.background,
-        )
+        Run::new(handler(req, cx), self.shared.cache.clone(), what)
     }
 }
 
@@ -527,8 +524,8 @@ impl Router for Core {
                         return answered(answer, via);
                     }
                 }
-                let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
-                    .with_middleware(via.proxy_cookies, via.headers, via.config);
+                let (peer, outside) = via.split();
+                let cx = Context::routed(shared.site.clone(), Some(matched), peer, outside);
                 let run = self.run(handler, req, cx, route.pattern);
                 match route.max_duration {
                     None => Step::Handler(run),
@@ -539,8 +536,8 @@ impl Router for Core {
                 match draft::bypass(req.headers(), &shared.site.draft_secret) {
                     // Draft mode: rendered for this request, and the cache left as it was.
                     Bypass::Valid => {
-                        let cx = Context::new(shared.site.clone(), Some(matched), via.peer)
-                            .with_middleware(via.proxy_cookies, via.headers, via.config);
+                        let (peer, outside) = via.split();
+                        let cx = Context::routed(shared.site.clone(), Some(matched), peer, outside);
                         let run = self.run(get, req, cx, route.pattern);
                         Step::boxed(async move {
                             let mut response = finalise::handler_output(run.await);
@@ -591,11 +588,8 @@ impl Router for Core {
         }
         let via = via.for_not_found();
         if let Some(handler) = &shared.not_found {
-            let cx = Context::new(shared.site.clone(), None, via.peer).with_middleware(
-                via.proxy_cookies,
-                via.headers,
-                via.config,
-            );
+            let (peer, outside) = via.split();
+            let cx = Context::routed(shared.site.clone(), None, peer, outside);
             return Step::NotFound(self.run(handler, req, cx, "not-found"));
         }
         answered(answers::not_found(req.uri().path(), req.headers()), via)
@@ -645,9 +639,15 @@ fn answered(mut response: Response, via: Via) -> Step {
 pub struct Answer {
     step: Step,
     head: bool,
-    report: Option<Box<Report>>,
-    /// The report being made, and the answer that waits for it (boxed: rare, and large).
-    reporting: Option<Box<(BoxFuture<'static, ()>, Response)>>,
+    /// With `on_request_error`: what a failure would report, then the report being made
+    /// while the answer waits (boxed: rare, and large).
+    report: Option<Box<Reporting>>,
+}
+
+/// The report of a request, before and while it is made.
+enum Reporting {
+    Ready(Report),
+    Sending(BoxFuture<'static, ()>, Response),
 }
 
 impl Answer {
@@ -656,7 +656,6 @@ impl Answer {
             step,
             head,
             report: None,
-            reporting: None,
         }
     }
 }
@@ -692,19 +691,20 @@ impl Future for Answer {
 
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if let Some(reporting) = &mut this.reporting {
-            ready!(reporting.0.as_mut().poll(cx));
-            if let Some(reported) = this.reporting.take() {
-                return Poll::Ready(Ok(reported.1));
+        if let Some(Reporting::Sending(report, _)) = this.report.as_deref_mut() {
+            ready!(report.as_mut().poll(cx));
+            if let Some(Reporting::Sending(_, response)) = this.report.take().map(|r| *r) {
+                return Poll::Ready(Ok(response));
             }
         }
         let mut response = ready!(Pin::new(&mut this.step).poll(cx));
         if this.head {
             finalise::strip_body(&mut response);
         }
-        if let Some(report) = this.report.take() {
+        if let Some(Reporting::Ready(report)) = this.report.take().map(|r| *r) {
             if let Some(failure) = response.extensions_mut().remove::<Failure>() {
-                this.reporting = Some(Box::new((report.failed(failure), response)));
+                let sending = Reporting::Sending(report.failed(failure), response);
+                this.report = Some(Box::new(sending));
                 return Pin::new(this).poll(cx);
             }
         }

@@ -177,13 +177,17 @@ impl Rules {
 
     /// The headers the rules give this request's answer (`None`: no rule matched). `inside`:
     /// the request's path is under `BASE_PATH`, which was taken off it.
-    pub(crate) fn headers(&self, req: &http::Request<Body>, inside: bool) -> Option<HeaderList> {
+    pub(crate) fn headers(
+        &self,
+        req: &http::Request<Body>,
+        inside: bool,
+    ) -> Option<Box<HeaderList>> {
         if self.headers.is_empty() {
             return None;
         }
         let (path, query) = (req.uri().path(), req.uri().query());
         let mut facts = Facts::new(req.headers(), query);
-        let mut out: Option<HeaderList> = None;
+        let mut out: Option<Box<HeaderList>> = None;
         for (rule, headers) in &self.headers {
             let Some(subject) = self.subject(rule, path, inside) else {
                 continue;
@@ -191,7 +195,7 @@ impl Rules {
             let Some(params) = rule.matches(&subject, &mut facts) else {
                 continue;
             };
-            let out = out.get_or_insert_with(HeaderList::default);
+            let out = out.get_or_insert_with(Box::default);
             for (name, value) in headers {
                 if let Ok(value) = HeaderValue::try_from(value.render(&params)) {
                     out.insert(name.clone(), value);

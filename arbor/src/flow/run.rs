@@ -12,13 +12,11 @@ use std::task::{Context, Poll};
 
 type Response = http::Response<Body>;
 
-use tokio_util::task::TaskTracker;
-
 use crate::answers;
 use crate::body::Body;
 use crate::cache::{Cache, Entered};
 use crate::error::panic_message;
-use crate::handler_scope::{Finish, Held, Scope};
+use crate::handler_scope::{Finish, Held};
 use crate::instrumentation::Failure;
 
 /// A handler's future, polled with its cache and its `after` registrations in scope. A panic
@@ -28,30 +26,25 @@ pub(crate) struct Run<F> {
     cache: Option<Arc<Cache>>,
     /// What ran, for the log line of a panic: the route pattern, `middleware`, `not-found`.
     what: &'static str,
-    /// What the handler left (`after()` futures, its abort signal), and where it runs.
+    /// What the handler left (`after()` futures, its abort signal).
     held: Held,
-    background: TaskTracker,
 }
 
 impl<F> Run<F> {
-    pub(crate) fn new(
-        future: F,
-        cache: Arc<Cache>,
-        what: &'static str,
-        background: &TaskTracker,
-    ) -> Self {
+    pub(crate) fn new(future: F, cache: Arc<Cache>, what: &'static str) -> Self {
         Run {
             future: Some(future),
             cache: Some(cache),
             what,
             held: Held::default(),
-            background: background.clone(),
         }
     }
 
-    /// What the handler left, to handle once the response is sent.
+    /// What the handler left, to handle once the response is sent (on the app's background
+    /// tracker, which its cache holds).
     fn finish(&mut self) -> Option<Finish> {
-        Finish::new(&mut self.held, &self.background)
+        let cache = self.cache.as_ref()?;
+        Finish::new(&mut self.held, &cache.background)
     }
 }
 
@@ -73,8 +66,7 @@ impl<F: Future<Output = Response> + Unpin> Future for Run<F> {
             return Poll::Ready(None);
         };
         let polled = {
-            let _entered = Entered::new(&mut this.cache);
-            let _held = Scope::enter(&mut this.held);
+            let _entered = Entered::new(&mut this.cache, &mut this.held);
             catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx)))
         };
         match polled {

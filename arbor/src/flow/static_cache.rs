@@ -214,8 +214,7 @@ async fn render(
     *req.uri_mut() = uri;
     let pattern = matched.pattern;
     let cx = Context::render(shared.site.clone(), matched, probe);
-    let background = shared.site.background.clone();
-    let response = Run::new(get(req, cx), shared.cache.clone(), pattern, &background).await?;
+    let response = Run::new(get(req, cx), shared.cache.clone(), pattern).await?;
     let panicked = response
         .extensions()
         .get::<crate::instrumentation::Failure>()

@@ -26,14 +26,14 @@ pub(crate) struct Via {
     pub(crate) proxy_cookies: Option<ProxyCookies>,
     pub(crate) headers: Option<HeaderList>,
     /// The app config's headers for the request as it came (`HEADERS`).
-    pub(crate) config: Option<HeaderList>,
+    pub(crate) config: Option<Box<HeaderList>>,
     /// Whether the middleware has run a second time, for the path it rewrote to.
     pub(crate) reran: bool,
 }
 
 impl Via {
     /// A request straight from a client, with the config's headers for it.
-    pub(crate) fn client(peer: Option<HeaderValue>, config: Option<HeaderList>) -> Via {
+    pub(crate) fn client(peer: Option<HeaderValue>, config: Option<Box<HeaderList>>) -> Via {
         Via {
             peer,
             proxy_cookies: None,
@@ -43,11 +43,27 @@ impl Via {
         }
     }
 
+    /// What the handler's context takes of it: the client's address; the middleware's
+    /// cookies and headers, and the config's headers.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn split(
+        self,
+    ) -> (
+        Option<HeaderValue>,
+        (
+            Option<ProxyCookies>,
+            Option<HeaderList>,
+            Option<Box<HeaderList>>,
+        ),
+    ) {
+        (self.peer, (self.proxy_cookies, self.headers, self.config))
+    }
+
     /// Joins the headers from outside the route to its response: the config's win over the
     /// route's, the middleware's over both (`Set-Cookie` and `Vary` add up, outer first).
     pub(crate) fn finish(self, response: &mut http::HeaderMap) {
         if let Some(config) = self.config {
-            headers::merge_into_response(response, config);
+            headers::merge_into_response(response, *config);
         }
         if let Some(middleware) = self.headers {
             headers::merge_into_response(response, middleware);
