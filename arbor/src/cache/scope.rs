@@ -4,7 +4,7 @@
 //!
 //! Those are free functions called from any depth of a handler, as Next.js's `revalidatePath`,
 //! `unstable_cache` and `after()` are, so they cannot reach the request as an argument: this
-//! is what Arbor keeps in an ambient scope. The scope is one thread-local set while the
+//! is what Arbor keeps in an ambient scope. The scope is a thread-local pair set while the
 //! handler's future is polled (see the request path's `Run`), which is what a tokio
 //! task-local does, without a wrapper future per request.
 //!
@@ -17,34 +17,30 @@ use std::sync::Arc;
 use super::freshness::Cache;
 use crate::registered::{Held, Registered};
 
-/// A handler's scope: its app's cache (none for the middleware, which cannot revalidate, as
-/// Next.js's proxy cannot) and what it registered.
-struct Scoped {
-    cache: Option<Arc<Cache>>,
-    held: Held,
-}
-
 thread_local! {
-    /// The scope of the handler being polled on this thread, if any.
-    static CURRENT: Cell<Option<Scoped>> = const { Cell::new(None) };
+    /// The cache of the handler being polled on this thread; `None` outside a handler. Its
+    /// presence is what marks a handler's scope.
+    static CACHE: Cell<Option<Arc<Cache>>> = const { Cell::new(None) };
+    /// What that handler registered so far (nothing, until it registers something).
+    static HELD: Cell<Held> = const { Cell::new(Held(None)) };
 }
 
 /// The cache of the handler being polled; `None` outside a handler.
 pub(crate) fn current() -> Option<Arc<Cache>> {
-    CURRENT.with(|current| {
-        let scoped = current.take()?;
-        let cache = scoped.cache.clone();
-        current.set(Some(scoped));
+    CACHE.with(|current| {
+        let cache = current.take();
+        current.set(cache.clone());
         cache
     })
 }
 
 /// Runs `f` on what the handler being polled registered; `None` outside a handler.
 pub(crate) fn with_registered<R>(f: impl FnOnce(&mut Registered) -> R) -> Option<R> {
-    CURRENT.with(|current| {
-        let mut scoped = current.take()?;
-        let out = f(scoped.held.0.get_or_insert_with(Box::default));
-        current.set(Some(scoped));
+    current()?;
+    HELD.with(|held| {
+        let mut registered = held.take();
+        let out = f(registered.0.get_or_insert_with(Box::default));
+        held.set(registered);
         Some(out)
     })
 }
@@ -54,16 +50,16 @@ pub(crate) fn with_registered<R>(f: impl FnOnce(&mut Registered) -> R) -> Option
 pub(crate) struct Entered<'a> {
     cache: &'a mut Option<Arc<Cache>>,
     held: &'a mut Held,
-    previous: Option<Scoped>,
+    previous: (Option<Arc<Cache>>, Held),
 }
 
 impl<'a> Entered<'a> {
+    #[inline(always)]
     pub(crate) fn new(cache: &'a mut Option<Arc<Cache>>, held: &'a mut Held) -> Self {
-        let scoped = Scoped {
-            cache: cache.take(),
-            held: std::mem::take(held),
-        };
-        let previous = CURRENT.with(|current| current.replace(Some(scoped)));
+        let previous = (
+            CACHE.with(|current| current.replace(cache.take())),
+            HELD.with(|current| current.replace(std::mem::take(held))),
+        );
         Entered {
             cache,
             held,
@@ -73,11 +69,10 @@ impl<'a> Entered<'a> {
 }
 
 impl Drop for Entered<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
-        let previous = self.previous.take();
-        if let Some(scoped) = CURRENT.with(|current| current.replace(previous)) {
-            *self.cache = scoped.cache;
-            *self.held = scoped.held;
-        }
+        let (cache, held) = std::mem::take(&mut self.previous);
+        *self.cache = CACHE.with(|current| current.replace(cache));
+        *self.held = HELD.with(|current| current.replace(held));
     }
 }

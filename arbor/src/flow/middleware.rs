@@ -17,7 +17,6 @@ use futures_util::future::BoxFuture;
 use http::request::Parts;
 use http::HeaderValue;
 use pin_project_lite::pin_project;
-use tokio_util::task::TaskTracker;
 
 use super::finalise;
 use super::proxy::{Proxy, Target};
@@ -42,8 +41,17 @@ pub(crate) trait Runner<R>: Send + Sync {
         router: R,
         stage: Arc<Shared>,
         req: http::Request<Body>,
-        via: Via,
+        entry: Entry,
     ) -> BoxFuture<'static, Response>;
+}
+
+/// What a request brings to the middleware: the client's address and the config's headers;
+/// for a second run (on the path the first rewrote to), the first run's headers.
+pub(crate) struct Entry {
+    pub(crate) peer: Option<HeaderValue>,
+    pub(crate) config: Option<Box<HeaderList>>,
+    /// Set for a second run: the first run's headers, if it set any.
+    pub(crate) earlier: Option<Option<Box<HeaderList>>>,
 }
 
 /// A middleware function with its state.
@@ -65,17 +73,16 @@ where
         router: R,
         stage: Arc<Shared>,
         req: http::Request<Body>,
-        via: Via,
+        entry: Entry,
     ) -> BoxFuture<'static, Response> {
-        let peer = via.peer.clone();
+        let peer = entry.peer.clone();
         let (handler, state) = (self.handler.clone(), self.state.clone());
         let (parts, body) = req.into_parts();
         let site = stage.site.clone();
-        let stage_background = site.background.clone();
+        let cache = stage.cache.clone();
         if H::READS_BODY && !body::is_empty(&body) {
             // The body is read first, within the limit; the middleware reads a copy, the route
             // the body again.
-            let background = stage_background;
             return Box::pin(async move {
                 let read = match body::read_all(body).await {
                     Ok(read) => read,
@@ -87,14 +94,10 @@ where
                     shared: stage,
                     body: None,
                     read: Some(read),
-                    via,
+                    entry,
                 };
                 let then = move |parts, outcome| way.follow(parts, outcome);
-                Stage::new(
-                    handler.call(parts, copy, site, peer, state, then),
-                    &background,
-                )
-                .await
+                Stage::new(handler.call(parts, copy, site, peer, state, then), cache).await
             });
         }
         let way = Way {
@@ -102,12 +105,12 @@ where
             shared: stage,
             body: Some(body),
             read: None,
-            via,
+            entry,
         };
         let then = move |parts, outcome| way.follow(parts, outcome);
         Box::pin(Stage::new(
             handler.call(parts, None, site, peer, state, then),
-            &stage_background,
+            cache,
         ))
     }
 }
@@ -120,9 +123,9 @@ pin_project! {
         #[pin]
         state: StageState<F>,
         held: Held,
-        // Always `None`: the middleware has no cache scope.
+        // The app's cache: its presence marks the scope `after()` and the signal register
+        // in (and lets the middleware revalidate, which Next.js's proxy cannot).
         cache: Option<Arc<Cache>>,
-        background: TaskTracker,
     }
 }
 
@@ -135,12 +138,11 @@ pin_project! {
 }
 
 impl<F> Stage<F> {
-    fn new(future: F, background: &TaskTracker) -> Self {
+    fn new(future: F, cache: Arc<Cache>) -> Self {
         Stage {
             state: StageState::Running { future },
             held: Held::default(),
-            cache: None,
-            background: background.clone(),
+            cache: Some(cache),
         }
     }
 }
@@ -155,8 +157,7 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
             let step = match state.as_mut().project() {
                 StageProjected::Running { future } => {
                     // A panic in the middleware is its own 500; the route's handler catches
-                    // its own in its run. (The middleware has no cache scope: Next.js's proxy
-                    // cannot revalidate either.)
+                    // its own in its run. Its scope holds its `after()` work and signal.
                     let polled = {
                         let _entered = Entered::new(this.cache, this.held);
                         catch_unwind(AssertUnwindSafe(|| future.poll(cx)))
@@ -174,7 +175,11 @@ impl<F: Future<Output = Step>> Future for Stage<F> {
                 }
                 StageProjected::Routed { step } => {
                     let response = ready!(Pin::new(step).poll(cx));
-                    return Poll::Ready(match Finish::new(this.held, this.background) {
+                    let finish = this
+                        .cache
+                        .as_ref()
+                        .and_then(|cache| Finish::new(this.held, &cache.background));
+                    return Poll::Ready(match finish {
                         Some(finish) => finish.attach(response),
                         None => response,
                     });
@@ -237,6 +242,8 @@ pub(crate) struct Shared {
     pub(crate) matchers: Matchers,
     pub(crate) proxy: Arc<Proxy>,
     pub(crate) site: Arc<Site>,
+    /// The app's cache, the middleware's scope.
+    pub(crate) cache: Arc<Cache>,
 }
 
 impl Shared {
@@ -257,7 +264,7 @@ struct Way<R> {
     /// The body read whole, when it does.
     read: Option<Bytes>,
     /// What the request came with: the client's address, the config's headers.
-    via: Via,
+    entry: Entry,
 }
 
 impl<R: Router> Way<R> {
@@ -268,13 +275,13 @@ impl<R: Router> Way<R> {
             (None, body) => body.unwrap_or_default(),
         };
         let mut req = http::Request::from_parts(parts, body);
-        let Via {
+        let Entry {
             peer,
             config,
-            reran,
-            headers: earlier,
-            ..
-        } = self.via;
+            earlier,
+        } = self.entry;
+        let reran = earlier.is_some();
+        let earlier = earlier.flatten();
         match outcome {
             Outcome::Respond(response) => {
                 let mut response = finalise::middleware_redirect(
@@ -290,7 +297,7 @@ impl<R: Router> Way<R> {
             Outcome::Next(next) => {
                 let mut via = via(&mut req, peer, next.changes, config, reran);
                 if let Some(earlier) = earlier {
-                    via.headers = Some(joined(earlier, via.headers));
+                    via.headers = Some(joined(*earlier, via.headers));
                 }
                 self.router.route(req, via)
             }
@@ -298,7 +305,7 @@ impl<R: Router> Way<R> {
                 Some(Target::Internal(uri)) => {
                     let mut via = via(&mut req, peer, rewrite.changes, config, reran);
                     if let Some(earlier) = earlier {
-                        via.headers = Some(joined(earlier, via.headers));
+                        via.headers = Some(joined(*earlier, via.headers));
                     }
                     *req.uri_mut() = uri;
                     self.router.rewritten(req, via)

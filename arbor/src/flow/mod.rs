@@ -230,6 +230,7 @@ impl Core {
                 matchers,
                 proxy: proxy.clone(),
                 site: site.clone(),
+                cache: cache.clone(),
             });
             (stage, runner)
         });
@@ -313,18 +314,23 @@ impl Core {
             }
             None => None,
         };
-        let via = Via::client(peer, config);
         if !inside {
             // Nothing of the app is outside its base path.
-            return Answer::new(self.unmatched(req, via), head);
+            return Answer::new(self.unmatched(req, Via::client(peer, config)), head);
         }
         // 4. The middleware, for the requests its matcher selects; it routes on itself.
         if let Some((stage, runner)) = &self.shared.middleware {
             if stage.selects(&req) {
-                let run = runner.run(self.clone(), stage.clone(), req, via);
+                let entry = middleware::Entry {
+                    peer,
+                    config,
+                    earlier: None,
+                };
+                let run = runner.run(self.clone(), stage.clone(), req, entry);
                 return Answer::new(Step::Boxed(run), head);
             }
         }
+        let via = Via::client(peer, config);
         // 5. The route (or the fallback, or not-found); 6. finalised by `Answer`.
         Answer::new(self.route(req, via), head)
     }
@@ -599,12 +605,12 @@ impl Router for Core {
         if let Some((stage, runner)) = &self.shared.middleware {
             if !via.reran && stage.selects(&req) {
                 // The first run's headers stay under the second's.
-                let via = Via {
-                    reran: true,
-                    headers: via.headers,
-                    ..Via::client(via.peer, via.config)
+                let entry = middleware::Entry {
+                    peer: via.peer,
+                    config: via.config,
+                    earlier: Some(via.headers.map(Box::new)),
                 };
-                return Step::Boxed(runner.run(self.clone(), stage.clone(), req, via));
+                return Step::Boxed(runner.run(self.clone(), stage.clone(), req, entry));
             }
         }
         self.route(req, via)
