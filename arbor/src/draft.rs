@@ -147,9 +147,20 @@ pub(crate) fn bypass(headers: &HeaderMap, secret: &str) -> Bypass {
     }
     match RequestCookies::from_headers(headers).get(COOKIE_NAME) {
         None => Bypass::Absent,
-        Some(cookie) if cookie.value == secret => Bypass::Valid,
+        Some(cookie) if same_secret(cookie.value.as_bytes(), secret.as_bytes()) => Bypass::Valid,
         Some(_) => Bypass::Invalid,
     }
+}
+
+/// Compares a cookie's value with the secret in a time that does not depend on where they
+/// differ, so a client cannot guess the secret byte by byte from the answers' timing.
+fn same_secret(value: &[u8], secret: &[u8]) -> bool {
+    value.len() == secret.len()
+        && value
+            .iter()
+            .zip(secret)
+            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
+            == 0
 }
 
 /// The two `Set-Cookie` lines Next.js answers a stale draft cookie with.
@@ -177,4 +188,34 @@ pub(crate) fn random_secret() -> String {
         hasher.finish()
     };
     format!("{:016x}{:016x}", half(), half())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_builds_secret_bypasses_the_cache() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        let with = |cookie: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                COOKIE,
+                HeaderValue::try_from(cookie).expect("a header value"),
+            );
+            bypass(&headers, secret)
+        };
+        assert_eq!(bypass(&HeaderMap::new(), secret), Bypass::Absent);
+        assert_eq!(with("theme=dark"), Bypass::Absent);
+        assert_eq!(with(&format!("__prerender_bypass={secret}")), Bypass::Valid);
+        assert_eq!(
+            with("__prerender_bypass=0123456789abcdef0123456789abcdee"),
+            Bypass::Invalid
+        );
+        assert_eq!(with("__prerender_bypass="), Bypass::Invalid);
+        assert_eq!(
+            with(&format!("a=1; __prerender_bypass={secret}x")),
+            Bypass::Invalid
+        );
+    }
 }

@@ -15,11 +15,8 @@ pub const REWRITES: Rewrites = Rewrites {
     fallback: &[],
 };
 
-/// Every API answer says what it is and may be read from any origin.
+/// Every API answer says what it is. (CORS is `CorsLayer` on `/api`: see `src/lib.rs`.)
 pub const HEADERS: &[Headers] = &[Headers::new(
     "/api/:path*",
-    &[
-        ("x-content-type-options", "nosniff"),
-        ("access-control-allow-origin", "*"),
-    ],
+    &[("x-content-type-options", "nosniff")],
 )];

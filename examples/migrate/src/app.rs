@@ -8,6 +8,17 @@ pub mod arbor_config;
 /// The folder `api`.
 #[path = "../app/api"]
 pub mod api {
+    /// The folder `events`.
+    #[path = "events"]
+    pub mod events {
+        /// `/api/events` has no dynamic segment, so its parameters are empty.
+        #[allow(dead_code)]
+        pub type Params = ::arbor::routing::NoParams;
+        /// `app/api/events/route.rs`: the route handlers for `/api/events`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
     /// The folder `posts`.
     #[path = "posts"]
     pub mod posts {

@@ -13,6 +13,18 @@
 //!      value: 'nosniff' }] }]
 //! ```
 
+//!
+//! Beside it: `/api/events` streams the posts as Server-Sent Events, and tower-http's
+//! `CorsLayer` answers the browsers' preflights for `/api` only ([`app`]).
+
 pub mod posts;
 
 arbor::app!(pub);
+
+/// The app as served: the routes of `app/`, with CORS for any origin on `/api`.
+pub fn app() -> arbor::App {
+    let cors = tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([arbor::http::Method::GET]);
+    app::router().layer_at("/api", cors)
+}

@@ -3,7 +3,7 @@
 use arbor_test_support::TestServer;
 
 async fn start() -> TestServer {
-    TestServer::serve(migrate::app::router()).await
+    TestServer::serve(migrate::app()).await
 }
 
 #[tokio::test]
@@ -48,6 +48,32 @@ async fn api_answers_get_the_config_headers() {
     for path in ["/api/posts", "/api/posts/2", "/api/posts/9"] {
         let answer = server.get(path).await;
         assert_eq!(answer.header("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(answer.header("access-control-allow-origin"), "*", "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_api_answers_preflights_and_streams_events() {
+    let server = start().await;
+    let preflight = server
+        .send(
+            "OPTIONS",
+            "/api/posts",
+            &[
+                ("origin", "https://app.example"),
+                ("access-control-request-method", "GET"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(preflight.status, 200);
+    assert_eq!(preflight.header("access-control-allow-origin"), "*");
+    let events = server.get("/api/events").await;
+    assert_eq!(events.header("content-type"), "text/event-stream");
+    assert!(
+        events
+            .text()
+            .starts_with("event: post\nid: 1\ndata: {\"id\":1,"),
+        "{}",
+        events.text()
+    );
 }
