@@ -15,7 +15,7 @@
 
 //!
 //! Beside it: `/api/events` streams the posts as Server-Sent Events, and tower-http's
-//! `CorsLayer` answers the browsers' preflights for `/api` only ([`app`]).
+//! `CorsLayer` answers the browsers' preflights for `/api` only ([`app()`]).
 
 pub mod posts;
 
