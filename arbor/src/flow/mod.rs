@@ -3,15 +3,17 @@
 //! `layers` and `app`.)
 //!
 //! ```text
-//! normalise         `//` and a trailing slash → 308, a bad escape → 400
+//! normalise         `//` and a wrong trailing slash → 308, a bad escape → 400; BASE_PATH off
+//!   → rules         arbor.config.rs: the headers for the answer, then a redirect
 //!   → middleware    for the requests its matcher selects: Next | Rewrite | a response
 //!       → proxy     a rewrite to another origin, its loop cut off
-//!   → route         the tree finds the route (static beats [param] beats catch-alls)
-//!       → static_cache   GET of a cached route: HIT | STALE | MISS
+//!   → route         before_files → public/ and static routes → after_files → dynamic routes
+//!                   → fallback (the tree: static beats [param] beats catch-alls)
+//!       → static_cache   GET of a cached route: HIT | STALE | MISS (draft mode: rendered)
 //!       → dispatch       the method's handler, or 405 / OPTIONS / 501
-//!       → run            the handler, its cache in scope, its panics caught
+//!       → run            the handler, its scope (cache, after(), signal) set, panics caught
 //!   → unmatched     the fallback service, `app/not-found.rs`, or the 404 page
-//!   → finalise      HEAD drops the body, the middleware's headers join, 500 for a panic
+//!   → finalise      HEAD drops the body, outside headers join, a failure is reported
 //! ```
 //!
 //! [`Core::answer`] is that flow; each stage is a module of its own, and none of them imports
