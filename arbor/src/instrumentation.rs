@@ -117,6 +117,8 @@ pub(crate) struct Failure {
     pub(crate) error: RequestError,
     pub(crate) route: Option<&'static str>,
     pub(crate) route_type: RouteType,
+    /// Set when a cached route failed while it was regenerated.
+    pub(crate) revalidate_reason: Option<RevalidateReason>,
 }
 
 impl Failure {
@@ -144,6 +146,23 @@ impl Failure {
             },
             route: None,
             route_type: RouteType::Route,
+            revalidate_reason: None,
+        }
+    }
+
+    /// Where it failed, as `on_request_error` is told (`path`: the request's, for the
+    /// middleware, which has no route).
+    pub(crate) fn context(&self, path: &str) -> ErrorContext {
+        ErrorContext {
+            router_kind: "App Router",
+            route_path: match self.route {
+                Some(route) => route.to_owned(),
+                None => path.split('?').next().unwrap_or("/").to_owned(),
+            },
+            route_type: self.route_type,
+            render_source: (self.route_type == RouteType::Render)
+                .then_some("react-server-components"),
+            revalidate_reason: self.revalidate_reason,
         }
     }
 }

@@ -7,11 +7,16 @@ pub fn register() {
 }
 
 pub async fn on_request_error(error: RequestError, request: ErrorRequest, context: ErrorContext) {
-    let Some(test) = request.headers.get("x-test").and_then(|v| v.to_str().ok()) else {
-        return;
+    let revalidate = context.revalidate_reason.map(|reason| format!("{reason:?}"));
+    let test = match request.headers.get("x-test").and_then(|v| v.to_str().ok()) {
+        Some(test) => test.to_owned(),
+        // A regeneration in the background has no request headers.
+        None if revalidate.is_some() => "background".to_owned(),
+        None => return,
     };
     let report = crate::Reported {
-        test: test.to_owned(),
+        test,
+        revalidate,
         message: error.message,
         panicked: error.panicked,
         path: request.path,

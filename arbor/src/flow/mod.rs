@@ -52,7 +52,7 @@ use crate::context::{Context, Matched, Site};
 use crate::draft::{self, Bypass};
 use crate::handler::BoxHandler;
 use crate::headers;
-use crate::instrumentation::{ErrorContext, ErrorRequest, Failure, Register, Reporter, RouteType};
+use crate::instrumentation::{ErrorRequest, Failure, Register, Reporter};
 use crate::middleware::Matchers;
 use crate::public::{self, PublicFiles};
 use crate::routing::params::Params;
@@ -213,6 +213,7 @@ impl Core {
         let cache = Arc::new(Cache::new(parts.cache_store, parts.background.clone()));
         let statics = Arc::new(static_cache::Shared {
             cache: cache.clone(),
+            reporter: parts.reporter.clone(),
             site: Arc::new(Site {
                 origin: STATIC_ORIGIN.into(),
                 metadata_base,
@@ -678,18 +679,7 @@ impl Report {
     /// The report of the failure an answer carries.
     fn failed(self, failure: Failure) -> BoxFuture<'static, ()> {
         let Report { request, reporter } = self;
-        let render = failure.route_type == RouteType::Render;
-        let route_path = match failure.route {
-            Some(route) => route.to_owned(),
-            None => request.path.split('?').next().unwrap_or("/").to_owned(),
-        };
-        let context = ErrorContext {
-            router_kind: "App Router",
-            route_path,
-            route_type: failure.route_type,
-            render_source: render.then_some("react-server-components"),
-            revalidate_reason: None,
-        };
+        let context = failure.context(&request.path);
         reporter(failure.error, request, context)
     }
 }

@@ -17,6 +17,7 @@ use crate::body::Body;
 use crate::cache::{self, Cache, CacheEntry, Dynamic, Freshness, SegmentConfig};
 use crate::context::{Context, Matched, RenderProbe, Site};
 use crate::handler::BoxHandler;
+use crate::instrumentation::{ErrorRequest, Failure, Reporter, RevalidateReason};
 use crate::routing::StaticPaths;
 use crate::url::canonical_path;
 
@@ -69,6 +70,8 @@ impl Cached {
 /// What the static cache needs of the app.
 pub(crate) struct Shared {
     pub(crate) cache: Arc<Cache>,
+    /// `on_request_error`, told of a background regeneration that fails.
+    pub(crate) reporter: Option<Reporter>,
     /// The site of static renders, whose requests come from `localhost:3000` as in `next build`.
     pub(crate) site: Arc<Site>,
 }
@@ -89,7 +92,7 @@ pub(crate) async fn prerender(
     let config = cached.config;
     let probe = (config.dynamic == Dynamic::Error).then(RenderProbe::default);
     let pattern = matched.pattern;
-    let rendered = render(shared, get, path, matched, config, probe.clone()).await;
+    let (rendered, _) = render(shared, get, path, matched, config, probe.clone()).await;
     if let Some(used) = probe.as_ref().and_then(RenderProbe::used) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -159,10 +162,12 @@ async fn lookup(
         Ok(stored) => stored,
         Err(err) => {
             tracing::warn!(error = %err, "cache store unavailable; serving uncached");
-            return match render(&shared, &get, &path, matched, config, None).await {
+            let (rendered, failure) = render(&shared, &get, &path, matched, config, None).await;
+            let response = match rendered {
                 Some((entry, _)) => cached_response(entry, None, config),
                 None => answers::empty(StatusCode::INTERNAL_SERVER_ERROR),
             };
+            return reported(response, failure);
         }
     };
     if let Some(entry) = stored {
@@ -173,12 +178,24 @@ async fn lookup(
                     let shared = shared.clone();
                     let (path, matched) = (path.clone(), matched.clone());
                     tokio::spawn(async move {
-                        match render(&shared, &get, &path, matched, config, None).await {
+                        let (rendered, failure) =
+                            render(&shared, &get, &path, matched, config, None).await;
+                        match rendered {
                             Some((fresh, true)) => store(&shared.cache, &path, fresh).await,
                             _ => tracing::error!(
                                 path,
                                 "background regeneration failed; the stale entry stays"
                             ),
+                        }
+                        if let (Some(mut failure), Some(reporter)) = (failure, &shared.reporter) {
+                            failure.revalidate_reason = Some(RevalidateReason::Stale);
+                            let context = failure.context(&path);
+                            let request = ErrorRequest {
+                                path,
+                                method: http::Method::GET,
+                                headers: http::HeaderMap::new(),
+                            };
+                            reporter(failure.error, request, context).await;
                         }
                         drop(claim);
                     });
@@ -188,7 +205,8 @@ async fn lookup(
             Freshness::Expired => {}
         }
     }
-    match render(&shared, &get, &path, matched, config, None).await {
+    let (rendered, failure) = render(&shared, &get, &path, matched, config, None).await;
+    let response = match rendered {
         Some((entry, cacheable)) => {
             if cacheable {
                 store(&shared.cache, &path, entry.clone()).await;
@@ -196,11 +214,21 @@ async fn lookup(
             cached_response(entry, Some("MISS"), config)
         }
         None => answers::empty(StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    reported(response, failure)
+}
+
+/// A render's failure, carried on the answer to be reported with its request.
+fn reported(response: Response, failure: Option<Failure>) -> Response {
+    match failure {
+        Some(failure) => failure.on(response),
+        None => response,
     }
 }
 
 /// Renders a static GET with an empty request: no headers, cookies or query. Returns the
-/// entry and whether it may be cached (not a failure, not a status ≥ 400 other than 404).
+/// entry and whether it may be cached (not a failure, not a status ≥ 400 other than 404),
+/// and the handler's failure, if it failed.
 async fn render(
     shared: &Shared,
     get: &BoxHandler,
@@ -208,20 +236,30 @@ async fn render(
     matched: Matched,
     config: SegmentConfig,
     probe: Option<RenderProbe>,
-) -> Option<(CacheEntry, bool)> {
-    let uri: Uri = path.parse().ok()?;
+) -> (Option<(CacheEntry, bool)>, Option<Failure>) {
+    let Ok(uri) = path.parse::<Uri>() else {
+        return (None, None);
+    };
     let mut req = http::Request::new(Body::empty());
     *req.uri_mut() = uri;
     let pattern = matched.pattern;
     let cx = Context::render(shared.site.clone(), matched, probe);
-    let response = Run::new(get(req, cx), shared.cache.clone(), pattern).await?;
-    let panicked = response
-        .extensions()
-        .get::<crate::instrumentation::Failure>()
-        .is_some_and(|failure| failure.error.panicked);
-    if panicked {
-        return None;
+    let Some(mut response) = Run::new(get(req, cx), shared.cache.clone(), pattern).await else {
+        return (None, None);
+    };
+    let failure = response.extensions_mut().remove::<Failure>();
+    if failure.as_ref().is_some_and(|f| f.error.panicked) {
+        return (None, failure);
     }
+    (entry_of(response, path, config).await, failure)
+}
+
+/// A rendered answer as a cache entry, and whether it may be cached.
+async fn entry_of(
+    response: Response,
+    path: &str,
+    config: SegmentConfig,
+) -> Option<(CacheEntry, bool)> {
     let (parts, body) = response.into_parts();
     let body = http_body_util::BodyExt::collect(body)
         .await

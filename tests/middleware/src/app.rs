@@ -116,6 +116,25 @@ pub mod echo {
         pub mod route;
     }
 }
+/// The folder `isr-fail`.
+#[path = "../app/isr-fail"]
+pub mod isr_fail {
+    /// The folder `[key]`.
+    #[path = "[key]"]
+    pub mod param_key {
+        /// The parameters of `/isr-fail/[key]`, decoded from the URL.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(dead_code)]
+        pub struct Params {
+            /// `[key]`: one segment, percent-decoded; `.parse()` it (400 when it does not parse).
+            pub key: ::arbor::routing::Param,
+        }
+        /// `app/isr-fail/[key]/route.rs`: the route handlers for `/isr-fail/[key]`.
+        #[path = "route.rs"]
+        #[allow(non_snake_case)]
+        pub mod route;
+    }
+}
 /// The folder `robots.txt`.
 #[path = "../app/robots.txt"]
 pub mod robots_txt {

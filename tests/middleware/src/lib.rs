@@ -22,6 +22,8 @@ pub struct Reported {
     pub path: String,
     pub route_path: String,
     pub route_type: &'static str,
+    /// `Some("Stale")` for a background regeneration.
+    pub revalidate: Option<String>,
 }
 
 /// Every report, in order.

@@ -594,3 +594,35 @@ async fn a_route_folder_named_like_a_metadata_file() {
     assert_eq!(reply.header("content-type"), "text/plain");
     assert_eq!(reply.text(), "User-agent: *\nDisallow: /admin\n");
 }
+
+/// A cached route whose background regeneration fails is reported, with `Stale` as the
+/// reason and its path as the request; the stale entry is still served.
+#[tokio::test]
+async fn a_failed_regeneration_is_reported() {
+    use arbor_middleware_tests::REPORTS;
+    let server = start().await;
+    let first = server.get("/isr-fail/reported").await;
+    assert_eq!(first.text(), "first render");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let stale = server.get("/isr-fail/reported").await;
+    assert_eq!(stale.header("x-nextjs-cache"), "STALE");
+    assert_eq!(stale.text(), "first render");
+    for _ in 0..200 {
+        let found = REPORTS
+            .lock()
+            .expect("reports")
+            .iter()
+            .find(|r| r.test == "background")
+            .cloned();
+        if let Some(report) = found {
+            assert_eq!(report.message, "the regeneration failed");
+            assert_eq!(report.path, "/isr-fail/reported");
+            assert_eq!(report.route_path, "/isr-fail/[key]");
+            assert_eq!(report.route_type, "route");
+            assert_eq!(report.revalidate.as_deref(), Some("Stale"));
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the failed regeneration was not reported");
+}
