@@ -162,6 +162,8 @@ pub struct Site {
     pub(crate) background: TaskTracker,
     /// The value of the draft-mode cookie for this build.
     pub(crate) draft_secret: Arc<str>,
+    /// Where the app is served (`BASE_PATH`), `""` at the root: page heads link under it.
+    pub(crate) base_path: &'static str,
 }
 
 /// Who sent the request.

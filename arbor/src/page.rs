@@ -143,7 +143,7 @@ where
             ([], _) | (_, None) => String::new(),
             (tags, Some(matched)) => {
                 let base = cx.site.metadata_base.as_deref().unwrap_or(&cx.site.origin);
-                head_html(tags, base, &matched.params)
+                head_html(tags, base, &cx.site.base_path, &matched.params)
             }
         };
         let dynamic = !cx.is_render();
@@ -261,7 +261,13 @@ pub enum HeadTag {
 }
 
 /// The tags, with the URL of each file filled from the page's own parameters.
-fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Params) -> String {
+/// The tags of a page head; their URLs under `base_path` (`BASE_PATH`, `""` without one).
+fn head_html(
+    tags: &[HeadTag],
+    origin: &str,
+    base_path: &str,
+    params: &crate::routing::params::Params,
+) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     for tag in tags {
@@ -270,7 +276,7 @@ fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Pa
                 let _ = write!(
                     out,
                     "<link rel=\"manifest\" href=\"{}\" crossorigin=\"use-credentials\"/>",
-                    escape(href)
+                    escape(&format!("{base_path}{href}"))
                 );
             }
             HeadTag::Link {
@@ -280,7 +286,7 @@ fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Pa
                 content_type,
                 size,
             } => {
-                let href = escape(&format!("{}{query}", params.fill(pattern)));
+                let href = escape(&format!("{base_path}{}{query}", params.fill(pattern)));
                 let _ = write!(out, "<link rel=\"{rel}\" href=\"{href}\"");
                 if let Some((w, h)) = size {
                     let _ = write!(out, " sizes=\"{w}x{h}\"");
@@ -310,7 +316,7 @@ fn head_html(tags: &[HeadTag], origin: &str, params: &crate::routing::params::Pa
                 if let Some(card) = card {
                     let _ = write!(out, "<meta name=\"twitter:card\" content=\"{card}\"/>");
                 }
-                let url = format!("{origin}{}{query}", params.fill(pattern));
+                let url = format!("{origin}{base_path}{}{query}", params.fill(pattern));
                 meta(&mut out, "image", &url);
                 if let Some(alt) = alt {
                     meta(&mut out, "image:alt", alt);
@@ -405,6 +411,43 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_links_are_under_the_base_path() {
+        let tags = [
+            HeadTag::Manifest {
+                href: "/manifest.webmanifest",
+            },
+            HeadTag::Link {
+                rel: "icon",
+                pattern: "/icon.png",
+                query: "?1",
+                content_type: "image/png",
+                size: None,
+            },
+            HeadTag::Image {
+                prefix: "og",
+                pattern: "/opengraph-image",
+                query: "?2",
+                content_type: "image/png",
+                size: None,
+                alt: None,
+            },
+        ];
+        let params = crate::routing::params::Params::default();
+        let head = head_html(&tags, "https://example.com", "/docs", &params);
+        assert!(
+            head.contains(r#"href="/docs/manifest.webmanifest""#),
+            "{head}"
+        );
+        assert!(head.contains(r#"href="/docs/icon.png?1""#), "{head}");
+        assert!(
+            head.contains(r#"content="https://example.com/docs/opengraph-image?2""#),
+            "{head}"
+        );
+        let root = head_html(&tags, "https://example.com", "", &params);
+        assert!(root.contains(r#"href="/icon.png?1""#), "{root}");
+    }
 
     #[test]
     fn doctype_written_once() {

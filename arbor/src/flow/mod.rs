@@ -202,6 +202,7 @@ impl Core {
             .map_or(HeaderValue::from_static("3000"), HeaderValue::from);
         let metadata_base: Option<Box<str>> = parts.metadata_base.as_deref().map(Into::into);
         let draft_secret: Arc<str> = parts.draft_secret.into();
+        let base_path = parts.rules.as_ref().and_then(|r| r.base_path).unwrap_or("");
         let site = Arc::new(Site {
             origin: parts.origin.as_str().into(),
             metadata_base: metadata_base.clone(),
@@ -209,6 +210,7 @@ impl Core {
             behind_proxy: parts.behind_proxy,
             background: parts.background.clone(),
             draft_secret: draft_secret.clone(),
+            base_path,
         });
         let cache = Arc::new(Cache::new(parts.cache_store, parts.background.clone()));
         let statics = Arc::new(static_cache::Shared {
@@ -221,6 +223,7 @@ impl Core {
                 behind_proxy: false,
                 background: parts.background,
                 draft_secret,
+                base_path,
             }),
         });
         let proxy = Arc::new(proxy::Proxy::new(
