@@ -143,7 +143,7 @@ where
             ([], _) | (_, None) => String::new(),
             (tags, Some(matched)) => {
                 let base = cx.site.metadata_base.as_deref().unwrap_or(&cx.site.origin);
-                head_html(tags, base, &cx.site.base_path, &matched.params)
+                head_html(tags, base, cx.site.base_path, &matched.params)
             }
         };
         let dynamic = !cx.is_render();
