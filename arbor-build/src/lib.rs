@@ -321,17 +321,10 @@ pub const DRAFT_SECRET_FILE: &str = "arbor_draft_secret";
 
 /// A new draft-mode secret: 128 bits from the standard library's random hasher keys.
 fn draft_secret() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let half = || {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        hasher.finish()
-    };
-    format!("{:016x}{:016x}", half(), half())
+    use std::hash::BuildHasher;
+    // `RandomState` keys come from randomness the operating system gave this thread.
+    let state = std::collections::hash_map::RandomState::new();
+    format!("{:016x}{:016x}", state.hash_one(1u8), state.hash_one(2u8))
 }
 
 /// Writes only on change, so an unchanged tree recompiles nothing and a committed file stays
