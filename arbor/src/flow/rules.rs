@@ -3,8 +3,9 @@
 //! answer gets, a redirect, and where each rewrite phase sends it.
 //!
 //! Sources are tested against the path as received (percent-encoding kept, as Next.js
-//! substitutes it); captures fill the destination's `:params`, and a condition's named groups
-//! (`(?<user>[a-z]+)`) and valueless keys join them.
+//! substitutes it), without `BASE_PATH` for the rules under it and without the trailing slash
+//! `TRAILING_SLASH` adds; captures fill the destination's `:params`, and a condition's named
+//! groups (`(?<user>[a-z]+)`) and valueless keys join them.
 
 use std::borrow::Cow;
 use std::io;
