@@ -89,13 +89,13 @@ impl Context {
         site: Arc<Site>,
         matched: Option<Matched>,
         peer: Option<HeaderValue>,
-        outside: (
-            Option<ProxyCookies>,
-            Option<HeaderList>,
-            Option<Box<HeaderList>>,
-        ),
+        outside: Outside,
     ) -> Self {
-        let (proxy_cookies, middleware_headers, config_headers) = outside;
+        let Outside {
+            proxy_cookies,
+            middleware_headers,
+            config_headers,
+        } = outside;
         Context {
             site,
             matched,
@@ -142,6 +142,14 @@ impl Context {
             lines.push(cookie.header_value());
         }
     }
+}
+
+/// What a routed request brings from outside its route: the cookies and headers the
+/// middleware set, and the app config's headers for its answer.
+pub(crate) struct Outside {
+    pub(crate) proxy_cookies: Option<ProxyCookies>,
+    pub(crate) middleware_headers: Option<HeaderList>,
+    pub(crate) config_headers: Option<Box<HeaderList>>,
 }
 
 /// What every request an app answers shares. It has no public API.

@@ -12,6 +12,7 @@ use http::HeaderValue;
 use super::finalise;
 use super::run::Run;
 use crate::body::Body;
+use crate::context::Outside;
 use crate::cookie::ProxyCookies;
 use crate::headers::{self, HeaderList};
 
@@ -43,20 +44,15 @@ impl Via {
         }
     }
 
-    /// What the handler's context takes of it: the client's address; the middleware's
-    /// cookies and headers, and the config's headers.
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn split(
-        self,
-    ) -> (
-        Option<HeaderValue>,
-        (
-            Option<ProxyCookies>,
-            Option<HeaderList>,
-            Option<Box<HeaderList>>,
-        ),
-    ) {
-        (self.peer, (self.proxy_cookies, self.headers, self.config))
+    /// What the handler's context takes of it: the client's address, and what came from
+    /// outside the route.
+    pub(crate) fn split(self) -> (Option<HeaderValue>, Outside) {
+        let outside = Outside {
+            proxy_cookies: self.proxy_cookies,
+            middleware_headers: self.headers,
+            config_headers: self.config,
+        };
+        (self.peer, outside)
     }
 
     /// Joins the headers from outside the route to its response: the config's win over the
