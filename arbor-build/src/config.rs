@@ -40,6 +40,15 @@ pub struct AppConfig {
     pub base_path: Option<String>,
     /// `TRAILING_SLASH`: canonical URLs end with `/` (`/about/`, but `/file.txt`).
     pub trailing_slash: bool,
+    /// `OPENAPI`: the app documents its API.
+    pub openapi: Option<OpenApiDecl>,
+}
+
+/// What `OPENAPI` declares that the build needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenApiDecl {
+    /// Where the app serves the document (`.serve("/openapi.json")`), if it does.
+    pub serve: Option<String>,
 }
 
 impl AppConfig {
@@ -129,6 +138,7 @@ pub fn read(crate_root: &Path, print_rerun: bool) -> Result<AppConfig, Vec<Diagn
             "HEADERS" => read_list(&c.expr, read_headers).map(|h| config.headers = h),
             "REWRITES" => read_rewrites(&c.expr, &mut config),
             "BASE_PATH" => read_base_path(&c.expr).map(|b| config.base_path = Some(b)),
+            "OPENAPI" => read_openapi(&c.expr).map(|o| config.openapi = Some(o)),
             "TRAILING_SLASH" => match &*c.expr {
                 Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Bool(b),
@@ -165,13 +175,52 @@ pub fn read(crate_root: &Path, print_rerun: bool) -> Result<AppConfig, Vec<Diagn
 }
 
 /// The constants the file may declare.
-const KNOWN: [&str; 5] = [
+const KNOWN: [&str; 6] = [
     "REDIRECTS",
     "REWRITES",
     "HEADERS",
     "BASE_PATH",
     "TRAILING_SLASH",
+    "OPENAPI",
 ];
+
+/// `OPENAPI`: `OpenApi::new(title, version)`, then `.description(...)` and `.serve(path)`.
+fn read_openapi(expr: &Expr) -> Result<OpenApiDecl, String> {
+    let mut decl = OpenApiDecl::default();
+    let mut expr = expr;
+    loop {
+        match expr {
+            Expr::MethodCall(call) => {
+                let name = call.method.to_string();
+                match name.as_str() {
+                    "serve" => {
+                        let path = call.args.first().ok_or("`.serve` takes a path")?;
+                        let path = string(path)?;
+                        let plain = path
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"/-_.~".contains(&b));
+                        if !path.starts_with('/') || !plain || path.contains("//") {
+                            return Err(format!(
+                                "{path:?} is not a path to serve the document at: write plain segments after a `/` (`/openapi.json`)"
+                            ));
+                        }
+                        decl.serve = Some(path);
+                    }
+                    "description" => {}
+                    other => return Err(format!("`OpenApi` has no `.{other}(...)`")),
+                }
+                expr = &call.receiver;
+            }
+            Expr::Call(call) if text(&call.func).ends_with("new") => return Ok(decl),
+            other => {
+                return Err(format!(
+                    "expected `OpenApi::new(\"title\", \"1.0.0\")`, found `{}`",
+                    text(other)
+                ))
+            }
+        }
+    }
+}
 
 /// `BASE_PATH`: `/docs`, a path of plain segments.
 fn read_base_path(expr: &Expr) -> Result<String, String> {
@@ -191,6 +240,7 @@ fn help(name: &str) -> &'static str {
     match name {
         "BASE_PATH" => "write `pub const BASE_PATH: &str = \"/docs\";`",
         "TRAILING_SLASH" => "write `pub const TRAILING_SLASH: bool = true;`",
+        "OPENAPI" => "write `pub const OPENAPI: OpenApi = OpenApi::new(\"My API\", \"1.0.0\").serve(\"/openapi.json\");`",
         "REDIRECTS" => "write `pub const REDIRECTS: &[Redirect] = &[Redirect::permanent(\"/old/:slug\", \"/new/:slug\"), ...];`",
         "REWRITES" => "write `pub const REWRITES: Rewrites = Rewrites { before_files: &[], after_files: &[Rewrite::new(\"/a/:id\", \"/b/:id\")], fallback: &[] };`",
         _ => "write `pub const HEADERS: &[Headers] = &[Headers::new(\"/api/:path*\", &[(\"x-frame-options\", \"DENY\")]), ...];`",

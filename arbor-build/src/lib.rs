@@ -32,6 +32,7 @@ pub mod instrumentation;
 pub mod matcher;
 mod middleware;
 pub mod model;
+mod openapi;
 mod parse;
 mod scan;
 mod segment;

@@ -62,6 +62,59 @@ pub struct Middleware {
     pub matchers: Option<Vec<Matcher>>,
 }
 
+/// Whether the middleware runs for a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// For every request to it.
+    Yes,
+    /// When its matcher's `has` / `missing` conditions hold.
+    WhenConditionsHold,
+    /// Never.
+    No,
+}
+
+impl Runs {
+    /// `yes`, `when its conditions hold`, `no`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Runs::Yes => "yes",
+            Runs::WhenConditionsHold => "when its conditions hold",
+            Runs::No => "no",
+        }
+    }
+}
+
+impl Middleware {
+    /// Whether it runs for the route `pattern` (`/comments/[id]`): its matcher is tried on the
+    /// pattern with each dynamic segment taken as `x`.
+    pub fn runs_for(&self, pattern: &str) -> Runs {
+        let Some(matchers) = &self.matchers else {
+            return Runs::Yes;
+        };
+        let sample: Vec<&str> = pattern
+            .split('/')
+            .map(|s| if s.starts_with('[') { "x" } else { s })
+            .collect();
+        let sample = match sample.join("/") {
+            s if s.is_empty() => "/".to_owned(),
+            s => s,
+        };
+        for matcher in matchers {
+            let Ok(regex) = fancy_regex::Regex::new(&matcher.regex) else {
+                continue;
+            };
+            if regex.is_match(&sample).unwrap_or(false) {
+                return if matcher.has.is_empty() && matcher.missing.is_empty() {
+                    Runs::Yes
+                } else {
+                    Runs::WhenConditionsHold
+                };
+            }
+        }
+        Runs::No
+    }
+}
+
 /// Finds the middleware file beside `app/` or in `src/`.
 pub fn find(crate_root: &Path) -> Result<Option<(SourceFile, &'static str)>, Diagnostic> {
     let mut found = Vec::new();

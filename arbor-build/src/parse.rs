@@ -129,6 +129,10 @@ pub struct Signature {
     /// The last path segment of its return type (`Markup` for `Result<Markup>` too), empty
     /// when it returns `()`.
     pub returns: String,
+    /// Its doc comment, one entry per line, without the `///`'s space.
+    pub doc: Vec<String>,
+    /// Whether `#[arbor::api(...)]` declares its body and answers.
+    pub api: bool,
 }
 
 impl Signature {
@@ -150,8 +154,31 @@ impl RouteExports {
     }
 }
 
-fn signature(sig: &syn::Signature) -> Signature {
+fn signature(sig: &syn::Signature, attrs: &[syn::Attribute]) -> Signature {
     use quote::ToTokens;
+    let doc = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ..
+            }) => Some(
+                s.value()
+                    .strip_prefix(' ')
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| s.value()),
+            ),
+            _ => None,
+        })
+        .collect();
+    let api = attrs
+        .iter()
+        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "api"));
     let args = sig
         .inputs
         .iter()
@@ -173,6 +200,8 @@ fn signature(sig: &syn::Signature) -> Signature {
         is_async: sig.asyncness.is_some(),
         args,
         returns,
+        doc,
+        api,
     }
 }
 
@@ -206,7 +235,7 @@ pub fn exports(source: &str) -> Option<RouteExports> {
                 let name = f.sig.ident.to_string();
                 record(&mut out, &name, &f.vis);
                 if is_reachable(&f.vis) {
-                    out.signatures.push(signature(&f.sig));
+                    out.signatures.push(signature(&f.sig, &f.attrs));
                 }
                 if let Some(method) = Method::from_name(&name) {
                     let readers = body_readers(&f.sig);

@@ -294,35 +294,8 @@ fn metadata_row(model: &AppModel, meta: &MetadataRoute) -> Row {
 
 /// Whether the middleware's matcher selects the pattern, tried with `x` for each parameter.
 fn proxy_for(model: &AppModel, pattern: &str) -> String {
-    let Some(middleware) = &model.middleware else {
-        return "no".to_owned();
-    };
-    let Some(matchers) = &middleware.matchers else {
-        return "yes".to_owned();
-    };
-    let sample: Vec<&str> = pattern
-        .split('/')
-        .map(|s| if s.starts_with('[') { "x" } else { s })
-        .collect();
-    let sample = sample.join("/");
-    let sample = if sample.is_empty() {
-        "/".to_owned()
-    } else {
-        sample
-    };
-    for matcher in matchers {
-        let Ok(regex) = fancy_regex::Regex::new(&matcher.regex) else {
-            continue;
-        };
-        if regex.is_match(&sample).unwrap_or(false) {
-            return if matcher.has.is_empty() && matcher.missing.is_empty() {
-                "yes".to_owned()
-            } else {
-                "when its conditions hold".to_owned()
-            };
-        }
-    }
-    "no".to_owned()
+    let runs = model.middleware.as_ref().map(|m| m.runs_for(pattern));
+    runs.map_or("no", |r| r.as_str()).to_owned()
 }
 
 /// The rows as a table.

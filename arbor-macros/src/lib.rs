@@ -2,11 +2,33 @@
 
 #![warn(missing_docs)]
 
+mod api;
+
 use proc_macro::TokenStream;
 use quote::quote;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprArray, ExprLit, FnArg, ItemFn, Lit, Meta, Pat, Token};
+
+/// Declares, for the OpenAPI document, what a handler's signature cannot say: its body
+/// (`body = T`, JSON), its query (`query = T`), and its answers: `201 = T` (JSON), a status
+/// alone (`404`: an error answer `{"error": ...}` from 400 up, no body below). The declared
+/// answers add to those the return type says, and replace the "any answer" of an untyped
+/// `Response` (or of `impl IntoResponse`, which cannot say anything).
+///
+/// ```ignore
+/// #[arbor::api(body = NewComment, 400, 404)]
+/// pub async fn PATCH(mut req: Request) -> Result<Json<Comment>> { ... }
+/// ```
+///
+/// The types must derive `schemars::JsonSchema`. The function itself is unchanged.
+#[proc_macro_attribute]
+pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match api::expand(attr.into(), item.into()) {
+        Ok(tokens) => tokens.into(),
+        Err(err) => err.to_compile_error().into(),
+    }
+}
 
 /// Memoises an async function in the app's cache (`'use cache'`, `unstable_cache`).
 ///

@@ -371,6 +371,8 @@ pub trait AppBuilder<S> {
         R: Registered;
     /// The draft-mode cookie's value for this build (`arbor-build` makes one per build).
     fn draft_secret(self, secret: &'static str) -> Self;
+    /// Answers `GET path` with the app's OpenAPI document (`OPENAPI.serve(path)`).
+    fn openapi(self, path: &'static str, document: fn() -> crate::openapi::Document) -> Self;
     /// Tells `instrumentation.rs`'s `on_request_error()` of every request that failed.
     fn on_request_error<F, Fut>(self, report: F) -> Self
     where
@@ -401,6 +403,18 @@ impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
 
     fn draft_secret(self, secret: &'static str) -> Self {
         self.changed(|app| app.settings.draft_secret = Some(secret))
+    }
+
+    fn openapi(self, path: &'static str, document: fn() -> crate::openapi::Document) -> Self {
+        // Built once, when the router is: the document depends only on the code.
+        let body = bytes::Bytes::from(document().to_json());
+        let handler = move || {
+            let body = body.clone();
+            async move { crate::Response::new(body).with_header("content-type", "application/json") }
+        };
+        self.route(
+            Route::new(path, "arbor.config.rs").handler(crate::routing::Method::Get, handler),
+        )
     }
 
     fn register<F, Fut, R>(self, register: F) -> Self

@@ -204,3 +204,65 @@ macro_rules! conditions {
 }
 
 conditions!(Redirect, Rewrite, Headers);
+
+/// `OPENAPI`: the app documents its API (see [`openapi`](crate::openapi)). `arbor-build`
+/// then generates `app::openapi()`, and `arbor openapi` and `arbor client` can read it.
+///
+/// ```
+/// use arbor::config::OpenApi;
+///
+/// pub const OPENAPI: OpenApi = OpenApi::new("Comments API", "1.0.0")
+///     .description("Comments, on SQLite.")
+///     .serve("/openapi.json");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct OpenApi {
+    title: &'static str,
+    version: &'static str,
+    description: Option<&'static str>,
+    serve: Option<&'static str>,
+}
+
+impl OpenApi {
+    /// A document with this title and version (of the API, not of OpenAPI).
+    pub const fn new(title: &'static str, version: &'static str) -> Self {
+        OpenApi {
+            title,
+            version,
+            description: None,
+            serve: None,
+        }
+    }
+
+    /// What the API is for, in the document's `info`.
+    pub const fn description(mut self, text: &'static str) -> Self {
+        self.description = Some(text);
+        self
+    }
+
+    /// Also answers `GET path` (`/openapi.json`) with the document, as JSON.
+    pub const fn serve(mut self, path: &'static str) -> Self {
+        self.serve = Some(path);
+        self
+    }
+
+    /// The title.
+    pub const fn title(&self) -> &'static str {
+        self.title
+    }
+
+    /// The version.
+    pub const fn version(&self) -> &'static str {
+        self.version
+    }
+
+    /// The description, if one is given.
+    pub const fn description_text(&self) -> Option<&'static str> {
+        self.description
+    }
+
+    /// Where the app serves the document, if it does.
+    pub const fn served_at(&self) -> Option<&'static str> {
+        self.serve
+    }
+}

@@ -94,6 +94,7 @@ pub mod instrumentation;
 pub mod layers;
 pub mod metadata;
 pub mod middleware;
+pub mod openapi;
 pub mod page;
 mod public;
 mod redirect;
@@ -105,6 +106,7 @@ pub mod routing;
 pub mod server;
 mod signal;
 pub mod sse;
+mod typed;
 mod upload;
 mod url;
 
@@ -120,9 +122,10 @@ pub use request::{CookiesMut, Request};
 pub use response::Response;
 pub use server::{init_tracing, serve, Server};
 pub use signal::AbortSignal;
+pub use typed::{Created, NoContent};
 pub use url::{NextUrl, SearchParams};
 
-pub use arbor_macros::cache;
+pub use arbor_macros::{api, cache};
 pub use axum;
 pub use http;
 
@@ -141,8 +144,8 @@ pub mod prelude {
     pub use crate::cookies::Cookies;
     pub use crate::page::{html, Markup};
     pub use crate::{
-        not_found, permanent_redirect, redirect, Error, Form, Json, Query, RedirectStatus, Request,
-        Response, Result, RouteContext,
+        not_found, permanent_redirect, redirect, Created, Error, Form, Json, NoContent, Query,
+        RedirectStatus, Request, Response, Result, RouteContext,
     };
     pub use axum::extract::State;
     pub use http::StatusCode;
@@ -230,6 +233,7 @@ pub mod __codegen {
     };
     pub use crate::metadata::{generated, generated_paths, handler as metadata, static_file};
     pub use crate::middleware::matcher::{CompiledCondition, CompiledMatcher, Shortcut};
+    pub use crate::openapi::{DescribeInputs, DescribeOutput};
     pub use crate::page::{layouts, not_found_page, page, HeadTag, Layouts};
     pub use crate::routing::params::{
         build_path, serialize_params, FromParams, ParamRef, Params, PathPart,

@@ -1,8 +1,8 @@
 use arbor::prelude::*;
 
 use super::Params;
-use crate::app::_lib::input::comment_text;
-use crate::db::Db;
+use crate::app::_lib::input::{comment_text, NewComment};
+use crate::db::{Comment, Db};
 
 fn id(params: &Params) -> Result<i64> {
     params
@@ -15,26 +15,29 @@ fn missing() -> Error {
     Error::not_found().with_message("Comment not found")
 }
 
-/// `GET /comments/{id}`
-pub async fn GET(State(db): State<Db>, ctx: RouteContext<Params>) -> Result<Response> {
+/// Reads a comment.
+#[arbor::api(400, 404)]
+pub async fn GET(State(db): State<Db>, ctx: RouteContext<Params>) -> Result<Json<Comment>> {
     let comment = db.find(id(&ctx.params)?).await?.ok_or_else(missing)?;
-    Ok(Response::json(&comment))
+    Ok(Json(comment))
 }
 
-/// `PATCH /comments/{id} {"text": "..."}`
+/// Changes a comment's text.
+#[arbor::api(body = NewComment, 400, 404)]
 pub async fn PATCH(
     State(db): State<Db>,
     mut req: Request,
     ctx: RouteContext<Params>,
-) -> Result<Response> {
+) -> Result<Json<Comment>> {
     let id = id(&ctx.params)?;
     let text = comment_text(&mut req).await?;
     let comment = db.update(id, text).await?.ok_or_else(missing)?;
-    Ok(Response::json(&comment))
+    Ok(Json(comment))
 }
 
-/// `DELETE /comments/{id}`: answers with the deleted comment.
-pub async fn DELETE(State(db): State<Db>, ctx: RouteContext<Params>) -> Result<Response> {
+/// Deletes a comment, and answers with it.
+#[arbor::api(400, 404)]
+pub async fn DELETE(State(db): State<Db>, ctx: RouteContext<Params>) -> Result<Json<Comment>> {
     let comment = db.delete(id(&ctx.params)?).await?.ok_or_else(missing)?;
-    Ok(Response::json(&comment))
+    Ok(Json(comment))
 }

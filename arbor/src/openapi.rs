@@ -1,0 +1,732 @@
+//! The API documents itself: an OpenAPI 3.1 document built from the route tree.
+//!
+//! Declare it in `arbor.config.rs`, and `arbor-build` generates `app::openapi()`:
+//!
+//! ```
+//! // arbor.config.rs
+//! use arbor::config::OpenApi;
+//!
+//! pub const OPENAPI: OpenApi = OpenApi::new("Comments API", "1.0.0")
+//!     .serve("/openapi.json"); // also answer GET /openapi.json with it (optional)
+//! ```
+//!
+//! Everything comes from what the route files already say. The folders give the paths
+//! (`[id]` is `{id}`, a catch-all a `{slug}` of one or more segments), the exported functions
+//! the operations (the automatic `HEAD` and `OPTIONS` are left out), each function's doc
+//! comment its summary (first line) and description, the middleware's matcher which
+//! operations it runs for (`x-arbor-proxy`). Each argument describes itself ([`Input`]):
+//! `Query<T>` the query parameters, `Json<T>` and `Form<T>` the body and their 400 and 415,
+//! `Request` a body of any shape. The return type describes the answers ([`Output`]):
+//!
+//! ```
+//! use arbor::prelude::*;
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+//! pub struct Comment {
+//!     id: i64,
+//!     text: String,
+//! }
+//!
+//! /// Creates a comment.
+//! pub async fn POST(Json(comment): Json<Comment>) -> Result<Created<Comment>> {
+//!     Ok(Created::new(comment)) // 201 Comment, and any other status an `Error`
+//! }
+//! ```
+//!
+//! Schemas come from [`schemars`]: derive `JsonSchema` beside `Deserialize` and `Serialize`
+//! (serde's attributes are followed). A handler returning an untyped [`Response`] is
+//! documented as answering anything. Where the signature cannot say it (a handler that reads
+//! `Request` by hand, or answers several shapes), `#[arbor::api(...)]` on the function
+//! declares the body and the answers:
+//!
+//! ```ignore
+//! #[arbor::api(body = NewComment, 201 = Comment, 400, 404)]
+//! pub async fn POST(mut req: Request) -> Result<Response> { ... }
+//! ```
+//!
+//! `arbor openapi` writes the document to `openapi.json` (`--check` fails when the committed
+//! one differs), and `arbor client --ts DIR` writes a typed TypeScript client from it. With a
+//! committed `openapi.json`, `cargo test` also fails when the document no longer matches it.
+//!
+//! [`Response`]: crate::Response
+
+use std::collections::BTreeMap;
+
+use schemars::generate::SchemaSettings;
+use schemars::SchemaGenerator;
+use serde_json::{json, Map, Value};
+
+pub use crate::config::OpenApi;
+pub use schemars::JsonSchema;
+
+/// The environment variable `arbor openapi` sets to have the generated test write the
+/// document there.
+pub const OUT_ENV: &str = "ARBOR_OPENAPI_OUT";
+
+/// The committed document's file, beside `Cargo.toml`.
+pub const FILE: &str = "openapi.json";
+
+/// The name of the error schema: `{"error": message}`.
+const ERROR_SCHEMA: &str = "Error";
+
+/// An OpenAPI 3.1 document, as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    value: Value,
+}
+
+impl Document {
+    /// The document as a JSON value.
+    pub fn as_value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The document as pretty-printed JSON, ending with a newline (what `openapi.json` holds).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.value).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// Builds a [`Document`], one operation at a time: what the generated `app::openapi()` calls.
+pub struct Builder {
+    generator: SchemaGenerator,
+    info: Value,
+    paths: Map<String, Value>,
+    error_used: bool,
+}
+
+impl Builder {
+    /// A document titled as `config` says, with no paths yet.
+    pub fn new(config: &OpenApi) -> Self {
+        let mut settings = SchemaSettings::draft2020_12();
+        settings.definitions_path = "/components/schemas".into();
+        settings.meta_schema = None;
+        let mut info = Map::new();
+        info.insert("title".into(), config.title().into());
+        info.insert("version".into(), config.version().into());
+        if let Some(description) = config.description_text() {
+            info.insert("description".into(), description.into());
+        }
+        Builder {
+            generator: settings.into_generator(),
+            info: Value::Object(info),
+            paths: Map::new(),
+            error_used: false,
+        }
+    }
+
+    /// Adds the operation `method` (`GET`) of `path` (`/comments/{id}`), named `id`, as
+    /// `describe` builds it.
+    pub fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        id: &str,
+        describe: impl FnOnce(&mut Operation<'_>),
+    ) -> &mut Self {
+        let mut op = Operation {
+            generator: &mut self.generator,
+            method: method.to_ascii_uppercase(),
+            fields: Map::new(),
+            parameters: Vec::new(),
+            body: None,
+            responses: BTreeMap::new(),
+            error_used: false,
+            untyped: false,
+        };
+        op.fields.insert("operationId".into(), id.into());
+        describe(&mut op);
+        let method = op.method.to_ascii_lowercase();
+        self.error_used |= op.error_used;
+        let value = op.finish();
+        let item = self
+            .paths
+            .entry(path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(item) = item {
+            item.insert(method, value);
+        }
+        self
+    }
+
+    /// The document.
+    pub fn finish(mut self) -> Document {
+        let mut schemas = self.generator.take_definitions(true);
+        if self.error_used {
+            schemas.insert(
+                ERROR_SCHEMA.into(),
+                json!({
+                    "description": "An error answer: what went wrong, for people.",
+                    "type": "object",
+                    "properties": { "error": { "type": "string" } },
+                    "required": ["error"],
+                }),
+            );
+        }
+        let mut value = json!({
+            "openapi": "3.1.0",
+            "info": self.info,
+            "paths": self.paths,
+        });
+        if !schemas.is_empty() {
+            value["components"] = json!({ "schemas": schemas });
+        }
+        Document { value }
+    }
+}
+
+/// One operation being described: what [`Input`] and [`Output`] impls, and the functions
+/// `#[arbor::api(...)]` writes, add to.
+pub struct Operation<'a> {
+    generator: &'a mut SchemaGenerator,
+    method: String,
+    fields: Map<String, Value>,
+    parameters: Vec<Value>,
+    body: Option<Value>,
+    responses: BTreeMap<String, Value>,
+    error_used: bool,
+    untyped: bool,
+}
+
+/// How a path parameter takes its segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segments {
+    /// `[id]`: exactly one segment.
+    One,
+    /// `[...slug]`: one or more segments, joined by `/`.
+    OneOrMore,
+    /// `[[...slug]]`: one or more here (the path without it is its own entry).
+    Optional,
+}
+
+impl Operation<'_> {
+    /// The HTTP method (`GET`).
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The summary (the doc comment's first paragraph) and the description (the rest).
+    pub fn docs(&mut self, summary: &str, description: &str) {
+        if !summary.is_empty() {
+            self.fields.insert("summary".into(), summary.into());
+        }
+        if !description.is_empty() {
+            self.fields.insert("description".into(), description.into());
+        }
+    }
+
+    /// An extension field (`x-arbor-file`).
+    pub fn extension(&mut self, name: &str, value: &str) {
+        debug_assert!(name.starts_with("x-"));
+        self.fields.insert(name.into(), value.into());
+    }
+
+    /// A path parameter (`id` of `{id}`).
+    pub fn path_param(&mut self, name: &str, segments: Segments) {
+        let description = match segments {
+            Segments::One => "One path segment, percent-decoded.",
+            Segments::OneOrMore | Segments::Optional => {
+                "A catch-all: one or more path segments, joined by `/`."
+            }
+        };
+        let mut param = json!({
+            "name": name,
+            "in": "path",
+            "required": true,
+            "description": description,
+            "schema": { "type": "string" },
+        });
+        if segments != Segments::One {
+            param["x-arbor-catch-all"] = true.into();
+        }
+        self.parameters.push(param);
+    }
+
+    /// The query parameters: one per field of `T`'s schema.
+    pub fn query<T: JsonSchema>(&mut self) {
+        let schema = T::json_schema(self.generator);
+        let schema = self.resolve(schema.to_value());
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if let Some(properties) = schema["properties"].as_object() {
+            for (name, property) in properties {
+                let property = &not_null(property.clone());
+                let mut param = json!({
+                    "name": name,
+                    "in": "query",
+                    "required": required.contains(&name.as_str()),
+                    "schema": property,
+                });
+                if let Some(description) = property.get("description") {
+                    param["description"] = description.clone();
+                }
+                self.parameters.push(param);
+            }
+        }
+    }
+
+    /// A required JSON body of `T`.
+    pub fn json_body<T: JsonSchema>(&mut self) {
+        let schema = self.generator.subschema_for::<T>().to_value();
+        self.body = Some(json!({
+            "required": true,
+            "content": { "application/json": { "schema": schema } },
+        }));
+    }
+
+    /// A required form body of `T`, urlencoded or multipart.
+    pub fn form_body<T: JsonSchema>(&mut self) {
+        let schema = self.generator.subschema_for::<T>().to_value();
+        self.body = Some(json!({
+            "required": true,
+            "content": {
+                "application/x-www-form-urlencoded": { "schema": schema },
+                "multipart/form-data": { "schema": schema },
+            },
+        }));
+    }
+
+    /// A body of any shape, which the handler reads itself: for the methods that carry one.
+    pub fn any_body(&mut self) {
+        if matches!(self.method.as_str(), "GET" | "HEAD" | "DELETE" | "OPTIONS") {
+            return;
+        }
+        self.body = Some(json!({
+            "required": false,
+            "description": "Read by the handler itself: any content.",
+            "content": { "*/*": { "schema": {} } },
+        }));
+    }
+
+    /// A JSON answer of `T` with `status`.
+    pub fn response<T: JsonSchema>(&mut self, status: u16) {
+        let schema = self.generator.subschema_for::<T>().to_value();
+        self.responses.insert(
+            status.to_string(),
+            json!({
+                "description": reason(status),
+                "content": { "application/json": { "schema": schema } },
+            }),
+        );
+    }
+
+    /// An answer with `status` and a body of `media` (`text/plain`), of any content.
+    pub fn response_as(&mut self, status: u16, media: &str) {
+        self.responses.insert(
+            status.to_string(),
+            json!({
+                "description": reason(status),
+                "content": { media: { "schema": { "type": "string" } } },
+            }),
+        );
+    }
+
+    /// An answer with `status` and no body (`204`, a redirect).
+    pub fn empty(&mut self, status: u16) {
+        self.responses
+            .insert(status.to_string(), json!({ "description": reason(status) }));
+    }
+
+    /// An error answer with `status`: `{"error": message}`.
+    pub fn error(&mut self, status: u16) {
+        let answer = self.error_answer(reason(status));
+        self.responses.insert(status.to_string(), answer);
+    }
+
+    /// Any other status is an error answer, `{"error": message}` (`Result`'s `Err`).
+    pub fn errors(&mut self) {
+        if !self.responses.contains_key("default") {
+            let answer = self.error_answer("Any other status: an error answer.");
+            self.responses.insert("default".into(), answer);
+        }
+    }
+
+    /// Any status, with any body: an untyped [`Response`](crate::Response).
+    pub fn any(&mut self) {
+        self.untyped = true;
+        self.responses.insert(
+            "default".into(),
+            json!({
+                "description": "Any answer: the handler returns an untyped response.",
+                "content": { "*/*": { "schema": {} } },
+            }),
+        );
+    }
+
+    /// `#[arbor::api]` declares answers: an untyped response's "any answer" gives way to them.
+    pub fn declared(&mut self) {
+        if self.untyped {
+            self.responses.remove("default");
+            self.untyped = false;
+        }
+    }
+
+    fn error_answer(&mut self, description: &str) -> Value {
+        self.error_used = true;
+        json!({
+            "description": description,
+            "content": { "application/json": {
+                "schema": { "$ref": format!("#/components/schemas/{ERROR_SCHEMA}") },
+            } },
+        })
+    }
+
+    /// `schema`, or the definition it refers to.
+    fn resolve(&self, schema: Value) -> Value {
+        let name = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"));
+        match name.and_then(|n| self.generator.definitions().get(n)) {
+            Some(definition) => definition.clone(),
+            None => schema,
+        }
+    }
+
+    fn finish(mut self) -> Value {
+        if !self.parameters.is_empty() {
+            self.fields
+                .insert("parameters".into(), Value::Array(self.parameters));
+        }
+        if let Some(body) = self.body {
+            self.fields.insert("requestBody".into(), body);
+        }
+        if self.responses.is_empty() {
+            self.responses
+                .insert("200".into(), json!({ "description": reason(200) }));
+        }
+        let responses: Map<String, Value> = self.responses.into_iter().collect();
+        self.fields
+            .insert("responses".into(), Value::Object(responses));
+        Value::Object(self.fields)
+    }
+}
+
+/// A query parameter's schema: `Option<T>` is a parameter that may be missing, never null.
+fn not_null(mut schema: Value) -> Value {
+    if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            schema["type"] = types[0].clone();
+        }
+        return schema;
+    }
+    let options = ["anyOf", "oneOf"]
+        .into_iter()
+        .find_map(|k| schema.get(k).and_then(Value::as_array));
+    if let Some(options) = options {
+        let kept: Vec<&Value> = options.iter().filter(|o| o["type"] != "null").collect();
+        if let [only] = kept[..] {
+            return only.clone();
+        }
+    }
+    schema
+}
+
+/// The reason phrase of `status`, as a response's description.
+fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Answer")
+}
+
+/// A handler argument that says what it reads from the request: the query, the body.
+///
+/// Implemented for Arbor's arguments and axum's common extractors. An extractor of your
+/// own implements it too, often with nothing in it:
+///
+/// ```
+/// struct ApiKey(String);
+/// impl arbor::openapi::Input for ApiKey {}
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not describe itself in the OpenAPI document",
+    note = "`arbor.config.rs` declares `OPENAPI`, so every handler argument describes what it reads",
+    note = "for an extractor of your own, `impl arbor::openapi::Input for {Self} {{}}` (add what it reads in `describe`)"
+)]
+pub trait Input {
+    /// Adds what the argument reads to `op` (nothing by default).
+    fn describe(op: &mut Operation<'_>) {
+        let _ = op;
+    }
+}
+
+/// A handler's return type that says what it answers.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not say what it answers in the OpenAPI document",
+    note = "return `Json<T>`, `Created<T>`, `NoContent`, `Response` (documented as any answer) or a `Result` of one",
+    note = "or declare the answers on the handler: `#[arbor::api(200 = T, 404)]`"
+)]
+pub trait Output {
+    /// Adds the answers to `op`.
+    fn describe(op: &mut Operation<'_>);
+}
+
+mod impls {
+    use super::{Input, JsonSchema, Operation, Output};
+    use crate::page::Markup;
+
+    macro_rules! inputs_reading_nothing {
+        ($($ty:ty),* $(,)?) => {
+            $(impl Input for $ty {})*
+        };
+    }
+
+    inputs_reading_nothing!(
+        crate::cookies::Cookies,
+        crate::DraftMode,
+        crate::middleware::WaitUntil,
+        crate::metadata::MetadataId,
+        http::HeaderMap,
+        http::Method,
+        http::Uri,
+        http::Version,
+        http::request::Parts,
+        axum::extract::RawQuery,
+    );
+
+    impl<S> Input for axum::extract::State<S> {}
+    impl<T> Input for axum::extract::Extension<T> {}
+    impl<T> Input for axum::extract::ConnectInfo<T> {}
+    impl<P> Input for crate::RouteContext<P> {}
+
+    impl Input for crate::Request {
+        fn describe(op: &mut Operation<'_>) {
+            op.any_body();
+        }
+    }
+
+    impl Input for bytes::Bytes {
+        fn describe(op: &mut Operation<'_>) {
+            op.any_body();
+        }
+    }
+
+    impl Input for String {
+        fn describe(op: &mut Operation<'_>) {
+            op.any_body();
+        }
+    }
+
+    impl<T: JsonSchema> Input for crate::Json<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.json_body::<T>();
+            op.error(400);
+            op.error(415);
+        }
+    }
+
+    impl<T: JsonSchema> Input for axum::Json<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.json_body::<T>();
+        }
+    }
+
+    impl<T: JsonSchema> Input for crate::Form<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.form_body::<T>();
+            op.error(400);
+            op.error(415);
+        }
+    }
+
+    impl<T: JsonSchema> Input for crate::Query<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.query::<T>();
+            op.error(400);
+        }
+    }
+
+    impl<T: JsonSchema> Input for axum::extract::Query<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.query::<T>();
+        }
+    }
+
+    impl<T: Input> Input for Option<T> {
+        fn describe(op: &mut Operation<'_>) {
+            T::describe(op);
+        }
+    }
+
+    impl<T: JsonSchema> Output for crate::Json<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.response::<T>(200);
+        }
+    }
+
+    impl<T: JsonSchema> Output for axum::Json<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.response::<T>(200);
+        }
+    }
+
+    impl<T: JsonSchema> Output for crate::Created<T> {
+        fn describe(op: &mut Operation<'_>) {
+            op.response::<T>(201);
+        }
+    }
+
+    impl Output for crate::NoContent {
+        fn describe(op: &mut Operation<'_>) {
+            op.empty(204);
+        }
+    }
+
+    impl Output for () {
+        fn describe(op: &mut Operation<'_>) {
+            op.empty(200);
+        }
+    }
+
+    impl Output for String {
+        fn describe(op: &mut Operation<'_>) {
+            op.response_as(200, "text/plain");
+        }
+    }
+
+    impl Output for &'static str {
+        fn describe(op: &mut Operation<'_>) {
+            op.response_as(200, "text/plain");
+        }
+    }
+
+    impl Output for Markup {
+        fn describe(op: &mut Operation<'_>) {
+            op.response_as(200, "text/html");
+        }
+    }
+
+    impl Output for crate::Response {
+        fn describe(op: &mut Operation<'_>) {
+            op.any();
+        }
+    }
+
+    impl Output for axum::response::Response {
+        fn describe(op: &mut Operation<'_>) {
+            op.any();
+        }
+    }
+
+    impl Output for http::StatusCode {
+        fn describe(op: &mut Operation<'_>) {
+            op.any();
+        }
+    }
+
+    impl Output for crate::Error {
+        fn describe(op: &mut Operation<'_>) {
+            op.errors();
+        }
+    }
+
+    impl<T: Output> Output for Result<T, crate::Error> {
+        fn describe(op: &mut Operation<'_>) {
+            T::describe(op);
+            op.errors();
+        }
+    }
+}
+
+/// A handler whose arguments describe themselves: implemented for every `async fn` of
+/// [`Input`]s. What the generated `app::openapi()` calls.
+#[doc(hidden)]
+pub trait DescribeInputs<T> {
+    /// Adds each argument's description to `op`.
+    fn describe_inputs(&self, op: &mut Operation<'_>);
+}
+
+/// A handler whose return type describes its answers. What the generated `app::openapi()`
+/// calls.
+#[doc(hidden)]
+pub trait DescribeOutput<T> {
+    /// Adds the answers to `op`.
+    fn describe_output(&self, op: &mut Operation<'_>);
+}
+
+macro_rules! impl_describe {
+    ($(($t:ident, $m:ident)),*) => {
+        impl<F, Fut, $($t,)*> DescribeInputs<($($t,)*)> for F
+        where
+            F: FnOnce($($t),*) -> Fut,
+            $($t: Input,)*
+        {
+            fn describe_inputs(&self, op: &mut Operation<'_>) {
+                let _ = &op;
+                $(<$t as Input>::describe(op);)*
+            }
+        }
+
+        impl<F, Fut, $($t,)*> DescribeOutput<($($t,)*)> for F
+        where
+            F: FnOnce($($t),*) -> Fut,
+            Fut: std::future::Future,
+            Fut::Output: Output,
+        {
+            fn describe_output(&self, op: &mut Operation<'_>) {
+                <Fut::Output as Output>::describe(op);
+            }
+        }
+    };
+}
+
+crate::handler::for_each_arity!(impl_describe);
+
+/// Writes the document where `arbor openapi` asked (`ARBOR_OPENAPI_OUT`), else checks it
+/// against the committed `openapi.json` of `crate_root`, if there is one: what the test the
+/// generated code declares runs.
+///
+/// # Panics
+///
+/// When the committed document differs from `document`, naming the first line that
+/// differs and the command that updates it.
+#[doc(hidden)]
+pub fn write_or_check(document: &Document, crate_root: &str) {
+    let text = document.to_json();
+    if let Some(out) = std::env::var_os(OUT_ENV) {
+        if let Err(err) = std::fs::write(&out, &text) {
+            panic!("cannot write the OpenAPI document to {out:?}: {err}");
+        }
+        return;
+    }
+    let committed = std::path::Path::new(crate_root).join(FILE);
+    let Ok(old) = std::fs::read_to_string(&committed) else {
+        return;
+    };
+    if let Some(difference) = first_difference(&old, &text) {
+        panic!(
+            "{} no longer matches the routes of app/ ({difference}): run `arbor openapi` and commit it",
+            committed.display()
+        );
+    }
+}
+
+/// Where two texts first differ, by line, or `None` when they are the same.
+#[doc(hidden)]
+pub fn first_difference(old: &str, new: &str) -> Option<String> {
+    if old == new {
+        return None;
+    }
+    let mut old_lines = old.lines();
+    let mut new_lines = new.lines();
+    let mut line = 1;
+    loop {
+        match (old_lines.next(), new_lines.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                return Some(format!(
+                    "line {line}: committed `{}`, now `{}`",
+                    a.unwrap_or("<end>").trim(),
+                    b.unwrap_or("<end>").trim()
+                ))
+            }
+        }
+    }
+}
