@@ -25,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod client;
 mod codegen;
 pub mod config;
 mod diagnostic;

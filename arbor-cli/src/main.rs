@@ -5,11 +5,14 @@
 //! arbor dev                    # serve, rebuild on save, swap servers without dropping a request
 //! arbor routes [--json]        # the route table, as `next build` prints it
 //! arbor build                  # a release build, then the route table
+//! arbor openapi [--check]      # the OpenAPI 3.1 document, written to openapi.json
+//! arbor client --ts DIR        # a typed TypeScript client, DIR/client.ts
 //! ```
 
 mod dev;
 mod error;
 mod new;
+mod openapi;
 mod project;
 mod routes;
 mod style;
@@ -68,6 +71,27 @@ enum Command {
         #[arg(short, long)]
         package: Option<String>,
     },
+    /// Writes the app's OpenAPI 3.1 document (`OPENAPI` in arbor.config.rs) to openapi.json.
+    Openapi {
+        /// The package (default: the one in the current folder).
+        #[arg(short, long)]
+        package: Option<String>,
+        /// Where to write it (default: openapi.json beside Cargo.toml).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Writes nothing: fails when the file differs from the routes (for CI).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Writes a typed TypeScript client of the app's API: one fetch-based module, DIR/client.ts.
+    Client {
+        /// The package (default: the one in the current folder).
+        #[arg(short, long)]
+        package: Option<String>,
+        /// The folder to write `client.ts` into.
+        #[arg(long, value_name = "DIR")]
+        ts: PathBuf,
+    },
 }
 
 /// The starting points of `arbor new`.
@@ -96,6 +120,12 @@ fn main() -> ExitCode {
         Command::Dev { package, port } => dev::run(package.as_deref(), port),
         Command::Routes { package, json } => routes::run(package.as_deref(), json),
         Command::Build { package } => routes::build(package.as_deref()),
+        Command::Openapi {
+            package,
+            out,
+            check,
+        } => openapi::run(package.as_deref(), out, check),
+        Command::Client { package, ts } => openapi::client(package.as_deref(), &ts),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

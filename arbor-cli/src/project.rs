@@ -15,6 +15,8 @@ pub struct Project {
     pub root: PathBuf,
     /// The name of its binary.
     pub bin: String,
+    /// Whether it has a library target (`src/lib.rs`).
+    pub has_lib: bool,
     /// Cargo's target folder.
     pub target_dir: PathBuf,
 }
@@ -66,11 +68,17 @@ impl Project {
             .and_then(|t| t["name"].as_str())
             .unwrap_or(&name)
             .to_owned();
+        let has_lib = chosen["targets"].as_array().into_iter().flatten().any(|t| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "lib"))
+        });
         let target_dir = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
         Ok(Project {
             name,
             root,
             bin,
+            has_lib,
             target_dir,
         })
     }

@@ -679,14 +679,19 @@ macro_rules! impl_describe {
 
 crate::handler::for_each_arity!(impl_describe);
 
-/// Writes the document where `arbor openapi` asked (`ARBOR_OPENAPI_OUT`), else checks it
-/// against the committed `openapi.json` of `crate_root`, if there is one: what the test the
-/// generated code declares runs.
+/// The environment variable `arbor openapi --check` sets to have the generated test compare
+/// the document with that file.
+pub const CHECK_ENV: &str = "ARBOR_OPENAPI_CHECK";
+
+/// What the test the generated code declares runs: writes the document where `arbor openapi`
+/// asked (`ARBOR_OPENAPI_OUT`), compares it with the file `arbor openapi --check` names
+/// (`ARBOR_OPENAPI_CHECK`), else with the committed `openapi.json` of `crate_root` if there
+/// is one.
 ///
 /// # Panics
 ///
-/// When the committed document differs from `document`, naming the first line that
-/// differs and the command that updates it.
+/// When the document differs from the file it is compared with (naming the first line that
+/// differs and the command that updates it), or that file cannot be read or written.
 #[doc(hidden)]
 pub fn write_or_check(document: &Document, crate_root: &str) {
     let text = document.to_json();
@@ -696,9 +701,17 @@ pub fn write_or_check(document: &Document, crate_root: &str) {
         }
         return;
     }
-    let committed = std::path::Path::new(crate_root).join(FILE);
-    let Ok(old) = std::fs::read_to_string(&committed) else {
-        return;
+    let (committed, required) = match std::env::var_os(CHECK_ENV) {
+        Some(file) => (std::path::PathBuf::from(file), true),
+        None => (std::path::Path::new(crate_root).join(FILE), false),
+    };
+    let old = match std::fs::read_to_string(&committed) {
+        Ok(old) => old,
+        Err(_) if !required => return,
+        Err(err) => panic!(
+            "cannot read {}: {err}; run `arbor openapi` to write it, and commit it",
+            committed.display()
+        ),
     };
     if let Some(difference) = first_difference(&old, &text) {
         panic!(
@@ -709,8 +722,7 @@ pub fn write_or_check(document: &Document, crate_root: &str) {
 }
 
 /// Where two texts first differ, by line, or `None` when they are the same.
-#[doc(hidden)]
-pub fn first_difference(old: &str, new: &str) -> Option<String> {
+fn first_difference(old: &str, new: &str) -> Option<String> {
     if old == new {
         return None;
     }

@@ -10,6 +10,8 @@
 
 #![warn(missing_docs)]
 
+pub mod openapi;
+
 use std::net::SocketAddr;
 
 use bytes::Bytes;
