@@ -196,10 +196,16 @@ impl<'a> Operation<'a> {
             };
             if status == "default" && *ok {
                 // An untyped response: any status, any body.
-                variants.push(format!("{{ ok: true; status: number; data: {ty}; headers: Headers }}"));
-                variants.push(format!("{{ ok: false; status: number; error: {ty}; headers: Headers }}"));
+                variants.push(format!(
+                    "{{ ok: true; status: number; data: {ty}; headers: Headers }}"
+                ));
+                variants.push(format!(
+                    "{{ ok: false; status: number; error: {ty}; headers: Headers }}"
+                ));
             } else if *ok {
-                variants.push(format!("{{ ok: true; status: {status_type}; data: {ty}; headers: Headers }}"));
+                variants.push(format!(
+                    "{{ ok: true; status: {status_type}; data: {ty}; headers: Headers }}"
+                ));
             } else {
                 // An error answer may come without a body (`Error::not_found()`).
                 variants.push(format!(
@@ -209,7 +215,8 @@ impl<'a> Operation<'a> {
         }
         if !self.answers.iter().any(|(s, _, _)| s == "default") {
             // A status the document does not declare (a 500, a 413) still reaches the caller.
-            variants.push("{ ok: false; status: number; error: unknown; headers: Headers }".to_owned());
+            variants
+                .push("{ ok: false; status: number; error: unknown; headers: Headers }".to_owned());
         }
         for variant in variants {
             let _ = write!(out, "\n  | {variant}");
@@ -224,10 +231,7 @@ impl<'a> Operation<'a> {
             path.push('/');
             match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(name) => {
-                    let catch_all = self
-                        .path_params
-                        .iter()
-                        .any(|(n, all)| n == name && *all);
+                    let catch_all = self.path_params.iter().any(|(n, all)| n == name && *all);
                     let ident = identifier(name);
                     let encode = if catch_all { "segments" } else { "segment" };
                     let _ = write!(path, "${{{encode}({ident})}}");
@@ -241,7 +245,10 @@ impl<'a> Operation<'a> {
         }
         let mut query_arg = "undefined";
         if let Some((fields, required)) = &self.query {
-            args.push(format!("query{}: {fields}", if *required { "" } else { "?" }));
+            args.push(format!(
+                "query{}: {fields}",
+                if *required { "" } else { "?" }
+            ));
             query_arg = "query";
         }
         let mut body_arg = "undefined".to_owned();
@@ -322,7 +329,9 @@ fn identifier(name: &str) -> String {
 fn property_name(name: &str) -> String {
     let plain = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if plain {
         name.to_owned()
     } else {
@@ -368,7 +377,11 @@ fn ts_type(schema: &Value, indent: &str) -> String {
         return serde_json::to_string(value).unwrap_or_default();
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        return union(values.iter().map(|v| serde_json::to_string(v).unwrap_or_default()));
+        return union(
+            values
+                .iter()
+                .map(|v| serde_json::to_string(v).unwrap_or_default()),
+        );
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(options) = schema.get(key).and_then(Value::as_array) {
@@ -526,7 +539,9 @@ mod tests {
         assert_eq!(t(json!({"enum": ["a", "b"]})), "\"a\" | \"b\"");
         assert_eq!(t(json!({})), "unknown");
         assert_eq!(
-            t(json!({"type": "object", "properties": {"id": {"type": "integer"}, "x-y": {"type": "string"}}, "required": ["id"]})),
+            t(
+                json!({"type": "object", "properties": {"id": {"type": "integer"}, "x-y": {"type": "string"}}, "required": ["id"]})
+            ),
             "{\n  id: number;\n  \"x-y\"?: string;\n}"
         );
         assert_eq!(

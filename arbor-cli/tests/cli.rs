@@ -44,6 +44,44 @@ fn routes_of_the_examples() {
     }
 }
 
+/// Every example documents its API: its committed `openapi.json` is valid OpenAPI 3.1 (and
+/// each example's own generated test, `openapi_json::is_current`, fails when it no longer
+/// matches the example's routes).
+#[test]
+fn the_examples_documents_are_valid_openapi() {
+    let examples = workspace().join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&examples).expect("examples") {
+        let dir = entry.expect("an example").path();
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let file = dir.join("openapi.json");
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|_| {
+            panic!("examples/{name} has no openapi.json: run `arbor openapi` in it")
+        });
+        let document: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        arbor_test_support::openapi::validate_document(&document, &name);
+        seen += 1;
+    }
+    assert!(seen >= 9, "{seen} examples");
+}
+
+#[test]
+fn openapi_says_how_to_declare_the_document() {
+    let dir = new_project("undocumented");
+    let output = run_in(&dir, &["openapi"]);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("does not document its API: declare it in arbor.config.rs")
+            && said.contains("pub const OPENAPI: arbor::config::OpenApi"),
+        "{said}"
+    );
+}
+
 #[test]
 fn routes_names_the_package_it_cannot_find() {
     let output = run_in(&workspace(), &["routes", "-p", "no-such-package"]);

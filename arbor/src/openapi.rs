@@ -638,6 +638,11 @@ mod impls {
 /// A handler whose arguments describe themselves: implemented for every `async fn` of
 /// [`Input`]s. What the generated `app::openapi()` calls.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "an argument of `{Self}` does not describe itself in the OpenAPI document",
+    note = "`arbor.config.rs` declares `OPENAPI`, so every handler argument implements `arbor::openapi::Input`",
+    note = "`Json<T>`, `Query<T>` and `Form<T>` need `T` to derive `schemars::JsonSchema`; an extractor of your own needs `impl arbor::openapi::Input for MyExtractor {{}}`"
+)]
 pub trait DescribeInputs<T> {
     /// Adds each argument's description to `op`.
     fn describe_inputs(&self, op: &mut Operation<'_>);
@@ -646,6 +651,11 @@ pub trait DescribeInputs<T> {
 /// A handler whose return type describes its answers. What the generated `app::openapi()`
 /// calls.
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the return type of `{Self}` does not say what it answers in the OpenAPI document",
+    note = "return `Json<T>` or `Created<T>` (with `T: schemars::JsonSchema`), `NoContent`, `Response` (documented as any answer), or a `Result` of one",
+    note = "or declare the answers on the handler: `#[arbor::api(200 = T, 404)]`"
+)]
 pub trait DescribeOutput<T> {
     /// Adds the answers to `op`.
     fn describe_output(&self, op: &mut Operation<'_>);

@@ -1,6 +1,6 @@
 //! The routing half of the app's `next.config.ts`, checked and compiled at build time.
 
-use arbor::config::{Has, Headers, Redirect, Rewrite, Rewrites};
+use arbor::config::{Has, Headers, OpenApi, Redirect, Rewrite, Rewrites};
 
 /// Old blog URLs point at the API for good; the preview cookie sends `/` to the drafts.
 pub const REDIRECTS: &[Redirect] = &[
@@ -20,3 +20,6 @@ pub const HEADERS: &[Headers] = &[Headers::new(
     "/api/:path*",
     &[("x-content-type-options", "nosniff")],
 )];
+
+/// The API documents itself (`arbor openapi` writes `openapi.json`).
+pub const OPENAPI: OpenApi = OpenApi::new("Migrate example", "0.1.0");

@@ -43,7 +43,10 @@ fn the_document_is_valid_openapi_3_1() {
     assert!(ops["/comments"]["post"]["responses"]["201"].is_object());
     assert_eq!(ops["/comments/{id}"]["get"]["parameters"][0]["in"], "path");
     assert!(ops["/comments/{id}"]["delete"]["responses"]["404"].is_object());
-    assert_eq!(ops["/comments/{id}"]["patch"]["summary"], "Changes a comment's text.");
+    assert_eq!(
+        ops["/comments/{id}"]["patch"]["summary"],
+        "Changes a comment's text."
+    );
     assert!(ops["/comments"].get("head").is_none() && ops["/comments"].get("options").is_none());
 }
 
@@ -64,13 +67,19 @@ async fn every_answer_matches_its_declared_schema() {
         check_answer(&doc, method, template, reply)
     };
     check("GET", "/comments", &server.get("/comments").await);
-    check("GET", "/comments", &server.get("/comments?query=first").await);
+    check(
+        "GET",
+        "/comments",
+        &server.get("/comments?query=first").await,
+    );
     let created = server
         .send("POST", "/comments", &JSON, r#"{"text":"hi"}"#)
         .await;
     assert_eq!(created.status, 201);
     check("POST", "/comments", &created);
-    let bad = server.send("POST", "/comments", &JSON, r#"{"text":""}"#).await;
+    let bad = server
+        .send("POST", "/comments", &JSON, r#"{"text":""}"#)
+        .await;
     assert_eq!(bad.status, 400);
     check("POST", "/comments", &bad);
     check("GET", "/comments/{id}", &server.get("/comments/4").await);

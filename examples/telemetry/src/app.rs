@@ -2,6 +2,9 @@
 // build.rs rewrites this file when a folder is added, renamed or removed; commit it.
 
 include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
+/// `arbor.config.rs`: redirects, rewrites and headers, compiled at build time.
+#[path = "../arbor.config.rs"]
+pub mod arbor_config;
 /// `instrumentation.rs`: `register()` at start-up, `on_request_error()` for failed requests.
 #[path = "../instrumentation.rs"]
 pub mod instrumentation;

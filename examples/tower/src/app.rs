@@ -2,6 +2,9 @@
 // build.rs rewrites this file when a folder is added, renamed or removed; commit it.
 
 include!(concat!(env!("OUT_DIR"), "/arbor_app.rs"));
+/// `arbor.config.rs`: redirects, rewrites and headers, compiled at build time.
+#[path = "../arbor.config.rs"]
+pub mod arbor_config;
 /// `proxy.rs`: runs before the routes, for the requests its matcher selects.
 #[path = "../proxy.rs"]
 pub mod proxy;

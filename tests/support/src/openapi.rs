@@ -54,7 +54,9 @@ pub fn check_answer(document: &Value, method: &str, path_template: &str, reply: 
     let declared = match operation["responses"].get(&status) {
         Some(answer) => answer,
         None => operation["responses"].get("default").unwrap_or_else(|| {
-            panic!("{method} {path_template} answered {status}, which the document does not declare")
+            panic!(
+                "{method} {path_template} answered {status}, which the document does not declare"
+            )
         }),
     };
     let Some(content) = declared["content"].as_object() else {
@@ -75,7 +77,8 @@ pub fn check_answer(document: &Value, method: &str, path_template: &str, reply: 
     let media = content_type.split(';').next().unwrap_or_default().trim();
     let schema = &content
         .get(media)
-        .unwrap_or_else(|| panic!("{method} {path_template} {status}: {media} is not declared"))["schema"];
+        .unwrap_or_else(|| panic!("{method} {path_template} {status}: {media} is not declared"))
+        ["schema"];
     if media != "application/json" {
         return;
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use crate::SESSION;
 
 /// The login form's fields.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Login {
     name: String,
 }

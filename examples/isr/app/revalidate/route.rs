@@ -3,7 +3,7 @@ use arbor::prelude::*;
 use serde::Deserialize;
 
 /// `?path=/time` or `?tag=products`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Target {
     path: Option<String>,
     tag: Option<String>,

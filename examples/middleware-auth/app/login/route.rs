@@ -3,13 +3,13 @@ use arbor::prelude::*;
 use serde::Deserialize;
 
 /// The login form.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Login {
     name: String,
 }
 
 /// The query of `GET /login?next=...`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Next {
     next: Option<String>,
 }

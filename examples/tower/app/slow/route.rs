@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use arbor::prelude::*;
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct Wait {
     ms: Option<u64>,
 }
