@@ -36,7 +36,7 @@ pub(crate) fn render(model: &AppModel, routes: &[RouteEntry]) -> TokenStream {
     quote! {
         /// The OpenAPI 3.1 document of the routes of `app/`, as `arbor.config.rs`'s `OPENAPI`
         /// titles it: what `arbor openapi` writes.
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_mut)]
         pub fn openapi() -> ::arbor::openapi::Document {
             let mut doc = ::arbor::openapi::Builder::new(&self::arbor_config::OPENAPI);
             #(#operations)*

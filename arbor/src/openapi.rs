@@ -40,8 +40,8 @@
 //! declares the body and the answers:
 //!
 //! ```ignore
-//! #[arbor::api(body = NewComment, 201 = Comment, 400, 404)]
-//! pub async fn POST(mut req: Request) -> Result<Response> { ... }
+//! #[arbor::api(body = NewComment, 400, 404)] // Json<Comment>, a 400, a 404, other errors
+//! pub async fn PATCH(mut req: Request, ctx: RouteContext<Params>) -> Result<Json<Comment>> { ... }
 //! ```
 //!
 //! `arbor openapi` writes the document to `openapi.json` (`--check` fails when the committed
@@ -750,5 +750,103 @@ fn first_difference(old: &str, new: &str) -> Option<String> {
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Created, Json, Query, Request, Response, Result};
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Search {
+        q: String,
+        page: Option<u32>,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Item {
+        id: i64,
+    }
+
+    async fn list(_: Query<Search>) -> Result<Json<Vec<Item>>> {
+        Ok(Json(Vec::new()))
+    }
+
+    async fn create(_: Json<Item>) -> Result<Created<Item>> {
+        Ok(Created::new(Item { id: 1 }))
+    }
+
+    async fn untyped(_: Request) -> Response {
+        Response::empty()
+    }
+
+    fn describe(method: &str, f: impl FnOnce(&mut Operation<'_>)) -> Value {
+        let mut builder = Builder::new(&OpenApi::new("T", "1"));
+        builder.operation("/x", method, "op", f);
+        builder.finish().as_value().clone()
+    }
+
+    #[test]
+    fn a_query_is_one_parameter_per_field_an_option_is_not_required() {
+        let doc = describe("GET", |op| {
+            DescribeInputs::describe_inputs(&list, op);
+            DescribeOutput::describe_output(&list, op);
+        });
+        let op = &doc["paths"]["/x"]["get"];
+        let params = op["parameters"].as_array().expect("parameters");
+        assert_eq!(params[0]["name"], "page");
+        assert_eq!(params[0]["required"], false);
+        assert_eq!(params[0]["schema"]["type"], "integer");
+        assert_eq!(params[1]["name"], "q");
+        assert_eq!(params[1]["required"], true);
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
+            "#/components/schemas/Item"
+        );
+        assert!(op["responses"]["400"].is_object() && op["responses"]["default"].is_object());
+        assert!(doc["components"]["schemas"]["Error"].is_object());
+    }
+
+    #[test]
+    fn a_json_body_and_a_typed_status() {
+        let doc = describe("POST", |op| {
+            DescribeInputs::describe_inputs(&create, op);
+            DescribeOutput::describe_output(&create, op);
+        });
+        let op = &doc["paths"]["/x"]["post"];
+        assert_eq!(op["requestBody"]["required"], true);
+        let answers: Vec<&String> = op["responses"]
+            .as_object()
+            .expect("answers")
+            .keys()
+            .collect();
+        assert_eq!(answers, ["201", "400", "415", "default"]);
+    }
+
+    #[test]
+    fn an_untyped_response_is_any_answer_until_answers_are_declared() {
+        let doc = describe("PUT", |op| {
+            DescribeInputs::describe_inputs(&untyped, op);
+            DescribeOutput::describe_output(&untyped, op);
+        });
+        let op = &doc["paths"]["/x"]["put"];
+        assert_eq!(op["requestBody"]["required"], false);
+        assert!(op["responses"]["default"]["content"]["*/*"].is_object());
+
+        let doc = describe("GET", |op| {
+            DescribeOutput::describe_output(&untyped, op);
+            op.declared();
+            op.response::<Item>(200);
+            op.error(404);
+        });
+        let answers: Vec<&String> = doc["paths"]["/x"]["get"]["responses"]
+            .as_object()
+            .expect("answers")
+            .keys()
+            .collect();
+        assert_eq!(answers, ["200", "404"]);
     }
 }
