@@ -49,6 +49,10 @@ const API: &[(&str, &str)] = &[
     ("README.md", include_str!("../templates/api/README.md")),
     ("proxy.rs", include_str!("../templates/api/proxy.rs")),
     (
+        "arbor.config.rs",
+        include_str!("../../examples/comments/arbor.config.rs"),
+    ),
+    (
         "src/lib.rs",
         include_str!("../../examples/comments/src/lib.rs"),
     ),

@@ -185,6 +185,61 @@ fn the_api_template_is_the_comments_api_behind_a_proxy() {
         routes.contains("/comments/[id]  route dynamic  GET DELETE PATCH (HEAD OPTIONS)  yes"),
         "{routes}"
     );
+
+    // Its API documents itself: written, checked, stale after an edit, and a client.
+    let openapi = |args: &[&str]| {
+        arbor()
+            .args(args)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .env("CARGO_TARGET_DIR", project_target())
+            .env("CARGO_NET_OFFLINE", "true")
+            .output()
+            .expect("arbor runs")
+    };
+    let said = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let missing = openapi(&["openapi", "--check"]);
+    assert!(!missing.status.success());
+    assert!(
+        said(&missing).contains("run `arbor openapi` to write it"),
+        "{}",
+        said(&missing)
+    );
+    let written = openapi(&["openapi"]);
+    assert!(written.status.success(), "{}", said(&written));
+    let document: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("openapi.json")).expect("openapi.json"),
+    )
+    .expect("JSON");
+    arbor_test_support::openapi::validate_document(&document, "api-template");
+    assert_eq!(
+        document["paths"]["/comments"]["post"]["x-arbor-proxy"],
+        "yes"
+    );
+    let checked = openapi(&["openapi", "--check"]);
+    assert!(checked.status.success(), "{}", said(&checked));
+    let route = dir.join("app/comments/route.rs");
+    let source = std::fs::read_to_string(&route).expect("route.rs");
+    std::fs::write(
+        &route,
+        source.replace("/// Lists the comments.", "/// Every comment."),
+    )
+    .expect("edit route.rs");
+    let stale = openapi(&["openapi", "--check"]);
+    assert!(!stale.status.success());
+    assert!(
+        said(&stale).contains("no longer matches the routes of app/")
+            && said(&stale).contains("now `\"summary\": \"Every comment.\",`"),
+        "{}",
+        said(&stale)
+    );
+    let client = openapi(&["client", "--ts", "web"]);
+    assert!(client.status.success(), "{}", said(&client));
+    let ts = std::fs::read_to_string(dir.join("web/client.ts")).expect("client.ts");
+    assert!(
+        ts.contains("    /** Every comment. */\n    getComments: (query?: {"),
+        "{ts}"
+    );
 }
 
 fn free_port() -> u16 {
