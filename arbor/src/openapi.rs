@@ -66,8 +66,28 @@ pub const OUT_ENV: &str = "ARBOR_OPENAPI_OUT";
 /// The committed document's file, beside `Cargo.toml`.
 pub const FILE: &str = "openapi.json";
 
-/// The name of the error schema: `{"error": message}`.
-const ERROR_SCHEMA: &str = "Error";
+/// The body of every error answer, `{"error": message}`, as the schema `Error` (`Error2`
+/// when the app has a schema of that name too).
+struct ErrorBody;
+
+impl JsonSchema for ErrorBody {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Error".into()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        "arbor::Error".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An error answer: what went wrong, for people.",
+            "type": "object",
+            "properties": { "error": { "type": "string" } },
+            "required": ["error"],
+        })
+    }
+}
 
 /// An OpenAPI 3.1 document, as JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,7 +114,6 @@ pub struct Builder {
     generator: SchemaGenerator,
     info: Value,
     paths: Map<String, Value>,
-    error_used: bool,
 }
 
 impl Builder {
@@ -113,7 +132,6 @@ impl Builder {
             generator: settings.into_generator(),
             info: Value::Object(info),
             paths: Map::new(),
-            error_used: false,
         }
     }
 
@@ -133,13 +151,11 @@ impl Builder {
             parameters: Vec::new(),
             body: None,
             responses: BTreeMap::new(),
-            error_used: false,
             untyped: false,
         };
         op.fields.insert("operationId".into(), id.into());
         describe(&mut op);
         let method = op.method.to_ascii_lowercase();
-        self.error_used |= op.error_used;
         let value = op.finish();
         let item = self
             .paths
@@ -153,18 +169,7 @@ impl Builder {
 
     /// The document.
     pub fn finish(mut self) -> Document {
-        let mut schemas = self.generator.take_definitions(true);
-        if self.error_used {
-            schemas.insert(
-                ERROR_SCHEMA.into(),
-                json!({
-                    "description": "An error answer: what went wrong, for people.",
-                    "type": "object",
-                    "properties": { "error": { "type": "string" } },
-                    "required": ["error"],
-                }),
-            );
-        }
+        let schemas = self.generator.take_definitions(true);
         let mut value = json!({
             "openapi": "3.1.0",
             "info": self.info,
@@ -186,7 +191,6 @@ pub struct Operation<'a> {
     parameters: Vec<Value>,
     body: Option<Value>,
     responses: BTreeMap<String, Value>,
-    error_used: bool,
     untyped: bool,
 }
 
@@ -368,12 +372,10 @@ impl Operation<'_> {
     }
 
     fn error_answer(&mut self, description: &str) -> Value {
-        self.error_used = true;
+        let schema = self.generator.subschema_for::<ErrorBody>().to_value();
         json!({
             "description": description,
-            "content": { "application/json": {
-                "schema": { "$ref": format!("#/components/schemas/{ERROR_SCHEMA}") },
-            } },
+            "content": { "application/json": { "schema": schema } },
         })
     }
 
@@ -808,6 +810,34 @@ mod tests {
         );
         assert!(op["responses"]["400"].is_object() && op["responses"]["default"].is_object());
         assert!(doc["components"]["schemas"]["Error"].is_object());
+    }
+
+    #[test]
+    fn an_app_schema_named_error_keeps_its_name() {
+        /// The app's own `Error`.
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Error {
+            code: u32,
+        }
+        async fn failing() -> Result<Json<Error>> {
+            Ok(Json(Error { code: 1 }))
+        }
+        let doc = describe("GET", |op| DescribeOutput::describe_output(&failing, op));
+        let schemas = &doc["components"]["schemas"];
+        assert!(
+            schemas["Error"]["properties"]["code"].is_object(),
+            "{schemas}"
+        );
+        assert!(
+            schemas["Error2"]["properties"]["error"].is_object(),
+            "{schemas}"
+        );
+        assert_eq!(
+            doc["paths"]["/x"]["get"]["responses"]["default"]["content"]["application/json"]
+                ["schema"]["$ref"],
+            "#/components/schemas/Error2"
+        );
     }
 
     #[test]
