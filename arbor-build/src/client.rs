@@ -485,8 +485,15 @@ type Query = Record<string, string | number | boolean | null | undefined | Array
 type Body = { json: unknown } | { form: Record<string, unknown> } | { raw: BodyInit } | undefined;
 type Answer = { ok: boolean; status: number; data?: unknown; error?: unknown; headers: Headers };
 
-const segment = (value: string): string => encodeURIComponent(value);
-const segments = (value: string): string => value.split("/").map(encodeURIComponent).join("/");
+// A path parameter is one segment (a catch-all: several). "", "." and ".." are refused:
+// the URL parser would drop or climb them (`/comments/..` is `/`), calling another route.
+const segment = (value: string): string => {
+  if (value === "" || value === "." || value === "..") {
+    throw new TypeError(`${JSON.stringify(value)} cannot be a path segment`);
+  }
+  return encodeURIComponent(value);
+};
+const segments = (value: string): string => value.split("/").map(segment).join("/");
 
 function caller(options: ClientOptions) {
   const base = (options.baseUrl ?? "").replace(/\/$/, "");

@@ -42,6 +42,19 @@ async function main(): Promise<void> {
   if (gone.status !== 404) throw new Error(`a deleted comment answered ${gone.status}`);
   check(gone.error?.error === "Comment not found", "the 404's message");
 
+  // A parameter cannot climb to another route: `/comments/..` would be `/`.
+  for (const hostile of ["..", ".", ""]) {
+    let refused = false;
+    try {
+      await api.getCommentsById(hostile);
+    } catch (err) {
+      refused = err instanceof TypeError;
+    }
+    check(refused, `${JSON.stringify(hostile)} refused as an id`);
+  }
+  const slash = await api.getCommentsById("1/2");
+  check(slash.status === 400, "an id holding a slash to stay one segment (400: not a number)");
+
   const after = await api.getComments();
   check(after.ok && after.data.length === before, "the list as it was");
   console.log("crud: ok");
