@@ -48,8 +48,10 @@ impl std::error::Error for ClientError {}
 /// assert!(ts.contains("getHello: (init?: RequestInit): Promise<GetHelloAnswer>"));
 /// ```
 pub fn typescript(document: &Value) -> Result<String, ClientError> {
-    let title = document["info"]["title"].as_str().unwrap_or("the API");
-    let version = document["info"]["version"].as_str().unwrap_or("");
+    // Both end up in comments: one line each.
+    let one_line = |v: &Value| v.as_str().map(|s| s.replace(['\n', '\r'], " "));
+    let title = one_line(&document["info"]["title"]).unwrap_or_else(|| "the API".into());
+    let version = one_line(&document["info"]["version"]).unwrap_or_default();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -237,7 +239,13 @@ impl<'a> Operation<'a> {
                     let _ = write!(path, "${{{encode}({ident})}}");
                     args.push(format!("{ident}: string"));
                 }
-                None => path.push_str(part),
+                // Inside a template literal: `\`, a backtick and `${` are written escaped.
+                None => path.push_str(
+                    &part
+                        .replace('\\', "\\\\")
+                        .replace('`', "\\`")
+                        .replace("${", "\\${"),
+                ),
             }
         }
         if path.is_empty() {
@@ -555,6 +563,20 @@ mod tests {
             t(json!({"type": "object", "additionalProperties": {"type": "integer"}})),
             "{\n  [key: string]: number;\n}"
         );
+    }
+
+    #[test]
+    fn a_static_segment_cannot_run_code_in_the_path_template() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "T\nexport const x = 1;", "version": "1" },
+            "paths": { "/a${alert(1)}`b": { "get": {
+                "operationId": "getA", "responses": {}
+            } } }
+        });
+        let ts = typescript(&doc).unwrap();
+        assert!(ts.contains("call(\"GET\", `/a\\${alert(1)}\\`b`"), "{ts}");
+        assert!(!ts.contains("\nexport const x"), "{ts}");
     }
 
     #[test]

@@ -54,6 +54,10 @@
 //! take axum extractors (`Query<T>`, `State<S>`, `HeaderMap`) and return anything that
 //! converts into a response (see [`handler`]).
 //!
+//! The API can document itself: with `OPENAPI` in `arbor.config.rs`, `app::openapi()` is an
+//! OpenAPI 3.1 document read off the route files' signatures (see [`openapi`]), which
+//! `arbor openapi` writes and `arbor client --ts` turns into a typed TypeScript client.
+//!
 //! An [`App`] is a `tower::Service`: [`App::layer`] wraps it in tower layers (tower-http's
 //! CORS, timeouts, tracing...), `axum::Router::fallback_service(app)` mounts it inside axum,
 //! and [`App::fallback_service`] puts an existing service behind it. By default it logs each
