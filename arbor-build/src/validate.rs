@@ -71,7 +71,27 @@ pub fn check(model: &AppModel) -> Vec<Diagnostic> {
     if let Some(not_found) = &model.not_found {
         out.extend(not_found_file(&not_found.file, not_found.exports.as_ref()));
     }
+    out.extend(served_document(model));
     out
+}
+
+/// `OPENAPI.serve(path)` answers `path`: no route, page or public file may answer it too.
+fn served_document(model: &AppModel) -> Option<Diagnostic> {
+    let path = model.config.openapi.as_ref()?.serve.as_deref()?;
+    let route = model.endpoints.iter().find(|e| e.pattern() == path);
+    let public = model.public_files.iter().find(|f| f.url == path);
+    let other = match (route, public) {
+        (Some(route), _) => route.file.rel.clone(),
+        (None, Some(file)) => file.rel.clone(),
+        (None, None) => return None,
+    };
+    Some(
+        Diagnostic::error(format!("two files answer `{path}`"))
+            .file(crate::config::FILE)
+            .file(&other)
+            .rule("`OPENAPI.serve(path)` answers GET `path` with the OpenAPI document")
+            .help("serve the document at another path (`.serve(\"/api/openapi.json\")`), or move the other file"),
+    )
 }
 
 /// A metadata file's rules: where it may be, the function it exports, and its URL free.

@@ -57,6 +57,7 @@ snapshot!(
     invalid_matcher_source,
     invalid_config_shape,
     app_config_rules,
+    openapi_rules,
     instrumentation_rules,
     invalid_segment_config,
     body_read_twice,
