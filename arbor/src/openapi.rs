@@ -34,7 +34,9 @@
 //! ```
 //!
 //! Schemas come from [`schemars`]: derive `JsonSchema` beside `Deserialize` and `Serialize`
-//! (serde's attributes are followed). A handler returning an untyped [`Response`] is
+//! (serde's attributes are followed). A request schema says how its type deserializes, an
+//! answer's how it serializes; a type whose two forms differ (a `#[serde(default)]` field,
+//! a `skip_serializing_if`) is two schemas, `NameInput` and `NameOutput`. A handler returning an untyped [`Response`] is
 //! documented as answering anything. Where the signature cannot say it (a handler that reads
 //! `Request` by hand, or answers several shapes), `#[arbor::api(...)]` on the function
 //! declares the body and the answers:
@@ -50,10 +52,13 @@
 //!
 //! [`Response`]: crate::Response
 
+mod schemas;
+
 use std::collections::BTreeMap;
 
 use schemars::generate::SchemaSettings;
 use schemars::SchemaGenerator;
+use schemas::{INPUTS, OUTPUTS};
 use serde_json::{json, Map, Value};
 
 pub use crate::config::OpenApi;
@@ -110,8 +115,14 @@ impl Document {
 }
 
 /// Builds a [`Document`], one operation at a time: what the generated `app::openapi()` calls.
+///
+/// Request schemas (query, body) describe how their types deserialize, answer schemas how
+/// they serialize (`#[serde(default)]` makes a field optional to send, `skip_serializing_if`
+/// one that may be missing from an answer). A type whose two forms differ becomes two
+/// schemas, `NameInput` and `NameOutput`; every other keeps its name.
 pub struct Builder {
-    generator: SchemaGenerator,
+    inputs: SchemaGenerator,
+    outputs: SchemaGenerator,
     info: Value,
     paths: Map<String, Value>,
 }
@@ -119,9 +130,12 @@ pub struct Builder {
 impl Builder {
     /// A document titled as `config` says, with no paths yet.
     pub fn new(config: &OpenApi) -> Self {
-        let mut settings = SchemaSettings::draft2020_12();
-        settings.definitions_path = "/components/schemas".into();
-        settings.meta_schema = None;
+        let generator = |path: &str, settings: SchemaSettings| {
+            let mut settings = settings;
+            settings.definitions_path = path.to_owned().into();
+            settings.meta_schema = None;
+            settings.into_generator()
+        };
         let mut info = Map::new();
         info.insert("title".into(), config.title().into());
         info.insert("version".into(), config.version().into());
@@ -129,7 +143,8 @@ impl Builder {
             info.insert("description".into(), description.into());
         }
         Builder {
-            generator: settings.into_generator(),
+            inputs: generator(INPUTS, SchemaSettings::draft2020_12().for_deserialize()),
+            outputs: generator(OUTPUTS, SchemaSettings::draft2020_12().for_serialize()),
             info: Value::Object(info),
             paths: Map::new(),
         }
@@ -145,7 +160,8 @@ impl Builder {
         describe: impl FnOnce(&mut Operation<'_>),
     ) -> &mut Self {
         let mut op = Operation {
-            generator: &mut self.generator,
+            inputs: &mut self.inputs,
+            outputs: &mut self.outputs,
             method: method.to_ascii_uppercase(),
             fields: Map::new(),
             parameters: Vec::new(),
@@ -169,11 +185,15 @@ impl Builder {
 
     /// The document.
     pub fn finish(mut self) -> Document {
-        let schemas = self.generator.take_definitions(true);
+        let inputs = self.inputs.take_definitions(true);
+        let outputs = self.outputs.take_definitions(true);
+        let (schemas, names) = schemas::merge(inputs, outputs);
+        let mut paths = Value::Object(self.paths);
+        schemas::rename(&mut paths, &names);
         let mut value = json!({
             "openapi": "3.1.0",
             "info": self.info,
-            "paths": self.paths,
+            "paths": paths,
         });
         if !schemas.is_empty() {
             value["components"] = json!({ "schemas": schemas });
@@ -185,7 +205,8 @@ impl Builder {
 /// One operation being described: what [`Input`] and [`Output`] impls, and the functions
 /// `#[arbor::api(...)]` writes, add to.
 pub struct Operation<'a> {
-    generator: &'a mut SchemaGenerator,
+    inputs: &'a mut SchemaGenerator,
+    outputs: &'a mut SchemaGenerator,
     method: String,
     fields: Map<String, Value>,
     parameters: Vec<Value>,
@@ -250,7 +271,7 @@ impl Operation<'_> {
 
     /// The query parameters: one per field of `T`'s schema.
     pub fn query<T: JsonSchema>(&mut self) {
-        let schema = T::json_schema(self.generator);
+        let schema = T::json_schema(self.inputs);
         let schema = self.resolve(schema.to_value());
         let required: Vec<&str> = schema["required"]
             .as_array()
@@ -277,7 +298,7 @@ impl Operation<'_> {
 
     /// A required JSON body of `T`.
     pub fn json_body<T: JsonSchema>(&mut self) {
-        let schema = self.generator.subschema_for::<T>().to_value();
+        let schema = self.inputs.subschema_for::<T>().to_value();
         self.body = Some(json!({
             "required": true,
             "content": { "application/json": { "schema": schema } },
@@ -286,7 +307,7 @@ impl Operation<'_> {
 
     /// A required form body of `T`, urlencoded or multipart.
     pub fn form_body<T: JsonSchema>(&mut self) {
-        let schema = self.generator.subschema_for::<T>().to_value();
+        let schema = self.inputs.subschema_for::<T>().to_value();
         self.body = Some(json!({
             "required": true,
             "content": {
@@ -310,7 +331,7 @@ impl Operation<'_> {
 
     /// A JSON answer of `T` with `status`.
     pub fn response<T: JsonSchema>(&mut self, status: u16) {
-        let schema = self.generator.subschema_for::<T>().to_value();
+        let schema = self.outputs.subschema_for::<T>().to_value();
         self.responses.insert(
             status.to_string(),
             json!({
@@ -372,19 +393,22 @@ impl Operation<'_> {
     }
 
     fn error_answer(&mut self, description: &str) -> Value {
-        let schema = self.generator.subschema_for::<ErrorBody>().to_value();
+        let schema = self.outputs.subschema_for::<ErrorBody>().to_value();
         json!({
             "description": description,
             "content": { "application/json": { "schema": schema } },
         })
     }
 
-    /// `schema`, or the definition it refers to.
+    /// `schema`, or the request definition it refers to.
     fn resolve(&self, schema: Value) -> Value {
-        let name = schema["$ref"]
-            .as_str()
-            .and_then(|r| r.strip_prefix("#/components/schemas/"));
-        match name.and_then(|n| self.generator.definitions().get(n)) {
+        let name = schema["$ref"].as_str().and_then(|r| {
+            r.strip_prefix('#')?
+                .strip_prefix(INPUTS)?
+                .strip_prefix('/')
+                .map(schemas::decode)
+        });
+        match name.and_then(|n| self.inputs.definitions().get(&n)) {
             Some(definition) => definition.clone(),
             None => schema,
         }
@@ -854,6 +878,46 @@ mod tests {
             .keys()
             .collect();
         assert_eq!(answers, ["201", "400", "415", "default"]);
+    }
+
+    #[test]
+    fn requests_are_described_as_they_deserialize_answers_as_they_serialize() {
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct Note {
+            text: String,
+            #[serde(default)]
+            tags: Vec<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            due: Option<String>,
+        }
+        async fn edit(_: Json<Note>) -> Result<Json<Note>> {
+            Err(crate::Error::not_found())
+        }
+        async fn read() -> Result<Json<Item>> {
+            Ok(Json(Item { id: 1 }))
+        }
+        let mut builder = Builder::new(&OpenApi::new("T", "1"));
+        builder.operation("/x", "PUT", "edit", |op| {
+            DescribeInputs::describe_inputs(&edit, op);
+            DescribeOutput::describe_output(&edit, op);
+        });
+        builder.operation("/x", "GET", "read", |op| {
+            DescribeInputs::describe_inputs(&create, op);
+            DescribeOutput::describe_output(&read, op);
+        });
+        let doc = builder.finish().as_value().clone();
+        let schemas = &doc["components"]["schemas"];
+        let names: Vec<&String> = schemas.as_object().expect("schemas").keys().collect();
+        assert_eq!(names, ["Error", "Item", "NoteInput", "NoteOutput"]);
+        assert_eq!(schemas["NoteInput"]["required"], json!(["text"]));
+        assert_eq!(schemas["NoteOutput"]["required"], json!(["text", "tags"]));
+        let put = &doc["paths"]["/x"]["put"];
+        let body = &put["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(body, "#/components/schemas/NoteInput");
+        let answer = &put["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(answer, "#/components/schemas/NoteOutput");
+        assert!(!doc.to_string().contains("components/x-arbor"), "{doc}");
     }
 
     #[test]
