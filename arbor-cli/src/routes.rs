@@ -15,7 +15,8 @@ use crate::{style, Result};
 pub struct Row {
     /// The URL pattern (`/comments/[id]`).
     pub pattern: String,
-    /// `route`, `page`, `metadata` or `file` (a static metadata file).
+    /// `route`, `page`, `metadata`, `file` (a static metadata file), `openapi` (the served
+    /// document), or one of `arbor.config.rs`'s rules: `redirect`, `rewrite`, `headers`.
     pub what: &'static str,
     /// `dynamic`, `static`, `ISR 60s`, `static params`.
     pub kind: String,
@@ -155,9 +156,25 @@ pub fn rows_of(model: &AppModel) -> Vec<Row> {
         proxy: proxy_for(model, &f.pattern),
         file: display(&f.file.rel),
     }));
+    rows.extend(openapi_row(model));
     rows.sort_by(|a, b| a.pattern.cmp(&b.pattern));
     rows.extend(config_rows(model));
     rows
+}
+
+/// The OpenAPI document, where `arbor.config.rs` serves it: built once, as the router is.
+fn openapi_row(model: &AppModel) -> Option<Row> {
+    let config = &model.config;
+    let path = config.openapi.as_ref()?.serve.as_ref()?;
+    Some(Row {
+        pattern: path.clone(),
+        what: "openapi",
+        kind: "static".to_owned(),
+        methods: vec!["GET".to_owned()],
+        automatic: vec!["HEAD".to_owned(), "OPTIONS".to_owned()],
+        proxy: proxy_for(model, path),
+        file: display(&config.file.as_ref()?.rel),
+    })
 }
 
 /// The rules of `arbor.config.rs`, in the order they apply: redirects, rewrites by phase,
