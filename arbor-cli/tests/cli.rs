@@ -112,6 +112,17 @@ fn project_target() -> PathBuf {
         .join("target")
 }
 
+/// `command`, run in a project the tests created: offline, built into [`project_target`],
+/// with line tables only for debug info (as the workspace builds), so the builds stay small.
+fn in_project(mut command: Command, dir: &Path) -> Command {
+    command
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", project_target())
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
+    command
+}
+
 /// `arbor new`, with the workspace's lock file so that it builds with the same versions.
 fn new_project(name: &str) -> PathBuf {
     new_project_from(name, "minimal")
@@ -136,10 +147,8 @@ fn new_project_from(name: &str, template: &str) -> PathBuf {
 
 /// `cargo test` in a project `arbor new` wrote: the output, after asserting it passed.
 fn cargo_test(dir: &Path) -> String {
-    let test = Command::new(env!("CARGO"))
-        .args(["test", "--offline"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", project_target())
+    let test = in_project(Command::new(env!("CARGO")), dir)
+        .arg("test")
         .output()
         .expect("cargo test");
     let text = String::from_utf8_lossy(&test.stdout).into_owned();
@@ -181,19 +190,22 @@ fn the_api_template_is_the_comments_api_behind_a_proxy() {
         "{text}"
     );
     let routes = stdout(&run_in(&dir, &["routes"]));
-    assert!(
-        routes.contains("/comments/[id]  route dynamic  GET DELETE PATCH (HEAD OPTIONS)  yes"),
-        "{routes}"
-    );
+    let rows: Vec<String> = routes
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for row in [
+        "/comments/[id] route dynamic GET DELETE PATCH (HEAD OPTIONS) yes app/comments/[id]/route.rs",
+        "/openapi.json openapi static GET (HEAD OPTIONS) no arbor.config.rs",
+    ] {
+        assert!(rows.iter().any(|r| r == row), "{row}\n{routes}");
+    }
 
     // Its API documents itself: written, checked, stale after an edit, and a client.
     let openapi = |args: &[&str]| {
-        arbor()
+        in_project(arbor(), &dir)
             .args(args)
-            .current_dir(&dir)
             .env("NO_COLOR", "1")
-            .env("CARGO_TARGET_DIR", project_target())
-            .env("CARGO_NET_OFFLINE", "true")
             .output()
             .expect("arbor runs")
     };
@@ -281,11 +293,8 @@ struct Dev(Child);
 impl Dev {
     /// `arbor dev --port port` in `dir`, its stderr into `log`.
     fn start(dir: &Path, port: u16, log: &Path) -> Dev {
-        Dev(arbor()
+        Dev(in_project(arbor(), dir)
             .args(["dev", "--port", &port.to_string()])
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", project_target())
-            .env("CARGO_NET_OFFLINE", "true")
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(log).expect("log"))
