@@ -86,7 +86,7 @@ impl JsonSchema for ErrorBody {
 
     fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "An error answer: what went wrong, for people.",
+            "description": "The body of an error answer: what went wrong, for people. An error answer may also have no body (a bare 404).",
             "type": "object",
             "properties": { "error": { "type": "string" } },
             "required": ["error"],
