@@ -204,7 +204,7 @@ fn operation(
     quote! {
         doc.operation(#template, #method_name, #id, |op| {
             op.docs(#summary, #description);
-            op.extension("x-arbor-file", #file);
+            op.extension(::arbor::openapi::FILE_EXTENSION, #file);
             #proxy
             #(#params)*
             ::arbor::__codegen::DescribeInputs::describe_inputs(&#module::route::#handler, op);

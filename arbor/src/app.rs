@@ -407,7 +407,7 @@ impl<S: Clone + Send + Sync + 'static> AppBuilder<S> for App<S> {
 
     fn openapi(self, path: &'static str, document: fn() -> crate::openapi::Document) -> Self {
         // Built once, when the router is: the document depends only on the code.
-        let body = bytes::Bytes::from(document().to_json());
+        let body = bytes::Bytes::from(document().served().to_json());
         let handler = move || {
             let body = body.clone();
             async move { crate::Response::new(body).with_header("content-type", "application/json") }

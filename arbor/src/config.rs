@@ -240,7 +240,8 @@ impl OpenApi {
         self
     }
 
-    /// Also answers `GET path` (`/openapi.json`) with the document, as JSON.
+    /// Also answers `GET path` (`/openapi.json`) with the document, as JSON, without the
+    /// route files (`x-arbor-file`) that the committed `openapi.json` names.
     pub const fn serve(mut self, path: &'static str) -> Self {
         self.serve = Some(path);
         self

@@ -71,6 +71,10 @@ pub const OUT_ENV: &str = "ARBOR_OPENAPI_OUT";
 /// The committed document's file, beside `Cargo.toml`.
 pub const FILE: &str = "openapi.json";
 
+/// The extension naming an operation's route file (`app/comments/route.rs`), in the
+/// committed document; [`Document::served`] leaves it out.
+pub const FILE_EXTENSION: &str = "x-arbor-file";
+
 /// The body of every error answer, `{"error": message}`, as the schema `Error` (`Error2`
 /// when the app has a schema of that name too).
 struct ErrorBody;
@@ -111,6 +115,23 @@ impl Document {
         let mut text = serde_json::to_string_pretty(&self.value).unwrap_or_default();
         text.push('\n');
         text
+    }
+
+    /// The document as the app serves it (`.serve(path)`): without `x-arbor-file`, which
+    /// tells the team where each operation is written and its callers nothing.
+    pub fn served(&self) -> Document {
+        let mut value = self.value.clone();
+        let operations = value["paths"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|paths| paths.values_mut())
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+            .filter_map(Value::as_object_mut);
+        for operation in operations {
+            operation.remove(FILE_EXTENSION);
+        }
+        Document { value }
     }
 }
 
@@ -242,7 +263,7 @@ impl Operation<'_> {
         }
     }
 
-    /// An extension field (`x-arbor-file`).
+    /// An extension field (`x-arbor-proxy`).
     pub fn extension(&mut self, name: &str, value: &str) {
         debug_assert!(name.starts_with("x-"));
         self.fields.insert(name.into(), value.into());
