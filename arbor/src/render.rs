@@ -1,5 +1,6 @@
 //! The functions of pages and metadata files: handler arguments in, a typed value out (the
-//! page's [`Markup`], a [`Sitemap`](crate::metadata::Sitemap), an [`ImageResponse`](crate::image::ImageResponse)...),
+//! page's [`Markup`], a [`Sitemap`](crate::metadata::Sitemap), an `ImageResponse` (feature
+//! `image`)...),
 //! which Arbor turns into the response with the headers Next.js gives it.
 
 use std::future::Future;
