@@ -75,8 +75,8 @@ pub const FILE: &str = "openapi.json";
 /// committed document; [`Document::served`] leaves it out.
 pub const FILE_EXTENSION: &str = "x-arbor-file";
 
-/// The body of every error answer, `{"error": message}`, as the schema `Error` (`Error2`
-/// when the app has a schema of that name too).
+/// The body of every error answer, `{"error": message}`, as the schema `Error` (an app's own
+/// type of that name is `Error2`).
 struct ErrorBody;
 
 impl JsonSchema for ErrorBody {
@@ -163,9 +163,15 @@ impl Builder {
         if let Some(description) = config.description_text() {
             info.insert("description".into(), description.into());
         }
+        let mut inputs = generator(INPUTS, SchemaSettings::draft2020_12().for_deserialize());
+        let mut outputs = generator(OUTPUTS, SchemaSettings::draft2020_12().for_serialize());
+        // The error schema takes its name first in both sets, so that it is `Error` in both
+        // (an app's own `Error` is then `Error2` in both); `finish` drops it if unused.
+        inputs.subschema_for::<ErrorBody>();
+        outputs.subschema_for::<ErrorBody>();
         Builder {
-            inputs: generator(INPUTS, SchemaSettings::draft2020_12().for_deserialize()),
-            outputs: generator(OUTPUTS, SchemaSettings::draft2020_12().for_serialize()),
+            inputs,
+            outputs,
             info: Value::Object(info),
             paths: Map::new(),
         }
@@ -208,9 +214,10 @@ impl Builder {
     pub fn finish(mut self) -> Document {
         let inputs = self.inputs.take_definitions(true);
         let outputs = self.outputs.take_definitions(true);
-        let (schemas, names) = schemas::merge(inputs, outputs);
+        let (mut schemas, names) = schemas::merge(inputs, outputs);
         let mut paths = Value::Object(self.paths);
         schemas::rename(&mut paths, &names);
+        schemas::drop_unused(&mut schemas, &paths);
         let mut value = json!({
             "openapi": "3.1.0",
             "info": self.info,
@@ -858,7 +865,7 @@ mod tests {
     }
 
     #[test]
-    fn an_app_schema_named_error_keeps_its_name() {
+    fn an_app_schema_named_error_takes_another_name_in_requests_and_answers() {
         /// The app's own `Error`.
         #[derive(JsonSchema)]
         #[allow(dead_code)]
@@ -868,21 +875,38 @@ mod tests {
         async fn failing() -> Result<Json<Error>> {
             Ok(Json(Error { code: 1 }))
         }
-        let doc = describe("GET", |op| DescribeOutput::describe_output(&failing, op));
-        let schemas = &doc["components"]["schemas"];
-        assert!(
-            schemas["Error"]["properties"]["code"].is_object(),
-            "{schemas}"
-        );
-        assert!(
-            schemas["Error2"]["properties"]["error"].is_object(),
-            "{schemas}"
-        );
-        assert_eq!(
-            doc["paths"]["/x"]["get"]["responses"]["default"]["content"]["application/json"]
-                ["schema"]["$ref"],
-            "#/components/schemas/Error2"
-        );
+        async fn reading(_: Json<Error>) -> Response {
+            Response::empty()
+        }
+        for (method, describe_it) in [
+            (
+                "GET",
+                &(|op: &mut Operation<'_>| DescribeOutput::describe_output(&failing, op))
+                    as &dyn Fn(&mut Operation<'_>),
+            ),
+            ("POST", &|op: &mut Operation<'_>| {
+                DescribeInputs::describe_inputs(&reading, op);
+                op.errors();
+            }),
+        ] {
+            let doc = describe(method, describe_it);
+            let schemas = &doc["components"]["schemas"];
+            let names: Vec<&String> = schemas.as_object().expect("schemas").keys().collect();
+            assert_eq!(names, ["Error", "Error2"], "{method}");
+            assert!(schemas["Error"]["properties"]["error"].is_object());
+            assert!(schemas["Error2"]["properties"]["code"].is_object());
+            let op = &doc["paths"]["/x"][method.to_ascii_lowercase()];
+            assert_eq!(
+                op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error"
+            );
+        }
+    }
+
+    #[test]
+    fn the_error_schema_is_left_out_when_no_answer_uses_it() {
+        let doc = describe("GET", |op| DescribeOutput::describe_output(&untyped, op));
+        assert!(doc.get("components").is_none(), "{doc}");
     }
 
     #[test]

@@ -122,7 +122,40 @@ pub(super) fn rename(value: &mut Value, names: &Names) {
     }
 }
 
-/// The name of a request definition, as a `$ref` holds it.
+/// Drops the definitions that neither `paths` nor another kept definition refers to (the
+/// error schema, which takes its name before any operation is described).
+pub(super) fn drop_unused(schemas: &mut Map<String, Value>, paths: &Value) {
+    let mut used = BTreeSet::new();
+    let mut pending = vec![paths];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let target = item
+                        .as_str()
+                        .filter(|_| key == "$ref")
+                        .and_then(|r| r.strip_prefix('#')?.strip_prefix(MERGED)?.strip_prefix('/'))
+                        .map(decode);
+                    match target {
+                        Some(name) => {
+                            if let Some(schema) = schemas.get(&name) {
+                                if used.insert(name) {
+                                    pending.push(schema);
+                                }
+                            }
+                        }
+                        None => pending.push(item),
+                    }
+                }
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    schemas.retain(|name, _| used.contains(name));
+}
+
+/// A definition's name, from its escaped form in a `$ref`.
 pub(super) fn decode(encoded: &str) -> String {
     percent_decode_str(encoded)
         .decode_utf8_lossy()
@@ -250,6 +283,18 @@ mod tests {
         let mut body = input("Post");
         rename(&mut body, &names);
         assert_eq!(body["$ref"], "#/components/schemas/PostInput");
+    }
+
+    #[test]
+    fn definitions_nothing_reaches_are_dropped() {
+        let refer = |name: &str| json!({ "$ref": format!("#{MERGED}/{name}") });
+        let mut schemas = map(json!({
+            "A": { "items": refer("B") },
+            "B": { "type": "string" },
+            "C": { "items": refer("A") },
+        }));
+        drop_unused(&mut schemas, &json!({ "/x": { "get": [refer("A")] } }));
+        assert_eq!(schemas.keys().collect::<Vec<_>>(), ["A", "B"]);
     }
 
     #[test]
