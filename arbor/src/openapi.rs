@@ -36,10 +36,10 @@
 //! Schemas come from [`schemars`]: derive `JsonSchema` beside `Deserialize` and `Serialize`
 //! (serde's attributes are followed). A request schema says how its type deserializes, an
 //! answer's how it serializes; a type whose two forms differ (a `#[serde(default)]` field,
-//! a `skip_serializing_if`) is two schemas, `NameInput` and `NameOutput`. A handler returning an untyped [`Response`] is
-//! documented as answering anything. Where the signature cannot say it (a handler that reads
-//! `Request` by hand, or answers several shapes), `#[arbor::api(...)]` on the function
-//! declares the body and the answers:
+//! a `skip_serializing_if`) is two schemas, `NameInput` and `NameOutput`. A handler
+//! returning an untyped [`Response`] is documented as answering anything. Where the
+//! signature cannot say it (a handler that reads `Request` by hand, or answers several
+//! shapes), `#[arbor::api(...)]` on the function declares the body and the answers:
 //!
 //! ```ignore
 //! #[arbor::api(body = NewComment, 400, 404)] // Json<Comment>, a 400, a 404, other errors
@@ -151,8 +151,7 @@ pub struct Builder {
 impl Builder {
     /// A document titled as `config` says, with no paths yet.
     pub fn new(config: &OpenApi) -> Self {
-        let generator = |path: &str, settings: SchemaSettings| {
-            let mut settings = settings;
+        let generator = |path: &str, mut settings: SchemaSettings| {
             settings.definitions_path = path.to_owned().into();
             settings.meta_schema = None;
             settings.into_generator()
@@ -878,29 +877,25 @@ mod tests {
         async fn reading(_: Json<Error>) -> Response {
             Response::empty()
         }
-        for (method, describe_it) in [
-            (
-                "GET",
-                &(|op: &mut Operation<'_>| DescribeOutput::describe_output(&failing, op))
-                    as &dyn Fn(&mut Operation<'_>),
-            ),
-            ("POST", &|op: &mut Operation<'_>| {
-                DescribeInputs::describe_inputs(&reading, op);
-                op.errors();
-            }),
-        ] {
-            let doc = describe(method, describe_it);
+        let check = |method: &str, doc: Value| {
             let schemas = &doc["components"]["schemas"];
             let names: Vec<&String> = schemas.as_object().expect("schemas").keys().collect();
             assert_eq!(names, ["Error", "Error2"], "{method}");
             assert!(schemas["Error"]["properties"]["error"].is_object());
             assert!(schemas["Error2"]["properties"]["code"].is_object());
-            let op = &doc["paths"]["/x"][method.to_ascii_lowercase()];
+            let op = &doc["paths"]["/x"][method];
             assert_eq!(
                 op["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
                 "#/components/schemas/Error"
             );
-        }
+        };
+        let answering = describe("GET", |op| DescribeOutput::describe_output(&failing, op));
+        check("get", answering);
+        let reading = describe("POST", |op| {
+            DescribeInputs::describe_inputs(&reading, op);
+            op.errors();
+        });
+        check("post", reading);
     }
 
     #[test]
