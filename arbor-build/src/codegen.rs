@@ -63,6 +63,8 @@ struct Found {
 /// One route as the router sees it.
 pub(crate) struct RouteEntry {
     pub(crate) pattern: String,
+    /// Every folder's segment from `app/` down, groups included.
+    pub(crate) segments: Vec<Segment>,
     pub(crate) file: String,
     pub(crate) module: TokenStream,
     pub(crate) methods: Vec<Method>,
@@ -929,6 +931,7 @@ fn folder_items(
         });
         found.routes.push(RouteEntry {
             pattern: pattern.clone(),
+            segments: segments.clone(),
             file: display_path(&route.rel),
             module: module.clone(),
             methods: exports.methods,

@@ -13,6 +13,7 @@ use crate::config::AppConfig;
 use crate::middleware::Runs;
 use crate::model::AppModel;
 use crate::parse::Method;
+use crate::segment::Segment;
 
 /// `app::openapi()` and the test that keeps `openapi.json` current, when `arbor.config.rs`
 /// declares `OPENAPI`; nothing otherwise.
@@ -23,7 +24,7 @@ pub(crate) fn render(model: &AppModel, routes: &[RouteEntry]) -> TokenStream {
     let mut ids = HashSet::new();
     let mut operations = Vec::new();
     for route in routes {
-        for path in paths(&route.pattern) {
+        for path in paths(&route.segments) {
             for &method in &route.methods {
                 if method == Method::Query {
                     // OpenAPI 3.1 has no `query` operation.
@@ -71,37 +72,33 @@ struct ApiPath {
     params: Vec<(String, TokenStream)>,
 }
 
-/// The document's paths for a route pattern: one, or two for an optional catch-all (the
+/// The document's paths for a route's folders: one, or two for an optional catch-all (the
 /// path without it, and with it).
-fn paths(pattern: &str) -> Vec<ApiPath> {
+fn paths(segments: &[Segment]) -> Vec<ApiPath> {
     let mut template = String::new();
     let mut params = Vec::new();
     let mut without = None;
-    for segment in pattern.split('/').filter(|s| !s.is_empty()) {
-        let (name, segments) = if let Some(name) = segment
-            .strip_prefix("[[...")
-            .and_then(|s| s.strip_suffix("]]"))
-        {
-            without = Some(ApiPath {
-                template: if template.is_empty() {
-                    "/".to_owned()
-                } else {
-                    template.clone()
-                },
-                params: params.clone(),
-            });
-            (name, quote!(Optional))
-        } else if let Some(name) = segment
-            .strip_prefix("[...")
-            .and_then(|s| s.strip_suffix(']'))
-        {
-            (name, quote!(OneOrMore))
-        } else if let Some(name) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            (name, quote!(One))
-        } else {
-            template.push('/');
-            template.push_str(segment);
-            continue;
+    for segment in segments {
+        let (name, segments) = match segment {
+            Segment::Static(name) => {
+                template.push('/');
+                template.push_str(name);
+                continue;
+            }
+            Segment::Dynamic(name) => (name, quote!(One)),
+            Segment::CatchAll(name) => (name, quote!(OneOrMore)),
+            Segment::OptionalCatchAll(name) => {
+                without = Some(ApiPath {
+                    template: if template.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        template.clone()
+                    },
+                    params: params.clone(),
+                });
+                (name, quote!(Optional))
+            }
+            Segment::Group(_) | Segment::Slot(_) | Segment::Private => continue,
         };
         template.push_str(&format!("/{{{name}}}"));
         params.push((
@@ -217,8 +214,18 @@ fn operation(
 mod tests {
     use super::*;
 
+    /// The paths of the folders `pattern` names (`/files/[[...path]]`).
+    fn paths_of(pattern: &str) -> Vec<ApiPath> {
+        let segments: Vec<Segment> = pattern
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| Segment::parse(s).expect("a folder name"))
+            .collect();
+        paths(&segments)
+    }
+
     fn templates(pattern: &str) -> Vec<String> {
-        paths(pattern).into_iter().map(|p| p.template).collect()
+        paths_of(pattern).into_iter().map(|p| p.template).collect()
     }
 
     #[test]
@@ -228,13 +235,14 @@ mod tests {
         assert_eq!(templates("/docs/[...slug]"), ["/docs/{slug}"]);
         assert_eq!(templates("/files/[[...path]]"), ["/files", "/files/{path}"]);
         assert_eq!(templates("/[[...all]]"), ["/", "/{all}"]);
+        assert_eq!(templates("/(admin)/stats"), ["/stats"]);
     }
 
     #[test]
     fn operation_ids_read_as_the_path_and_stay_unique() {
         let mut taken = HashSet::new();
         let mut id = |method, pattern: &str| {
-            let path = paths(pattern).pop().unwrap();
+            let path = paths_of(pattern).pop().unwrap();
             operation_id(method, &path, &mut taken)
         };
         assert_eq!(id(Method::Get, "/comments"), "getComments");

@@ -13,8 +13,11 @@ use crate::error::CliError;
 use crate::project::{cargo, Project};
 use crate::{style, Result};
 
-/// The committed document's file, beside `Cargo.toml`.
+/// The committed document's file, beside `Cargo.toml` (as `arbor::openapi::FILE`).
 const FILE: &str = "openapi.json";
+
+/// When the app's generated test did not run: where `arbor::app!()` belongs.
+const NO_TEST: &str = "the app's test `openapi_json::is_current` did not run: is `arbor::app!()` in the crate's src/lib.rs (or src/main.rs without a lib)?";
 
 /// `arbor openapi`: writes the document (to `out`, else `openapi.json`), or with `check`
 /// fails when the file there differs from the routes.
@@ -51,11 +54,8 @@ pub fn client(package: Option<&str>, dir: &Path) -> Result {
 /// The document, as the app's generated test writes it.
 fn document(project: &Project) -> Result<String> {
     let out = std::env::temp_dir().join(format!("arbor-openapi-{}.json", std::process::id()));
-    let written = run_test(project, "ARBOR_OPENAPI_OUT", &out).and_then(|()| {
-        std::fs::read_to_string(&out).map_err(|_| {
-            CliError::new("the app's test `openapi_json::is_current` did not write the document: is `arbor::app!()` in the crate's src/lib.rs (or src/main.rs without a lib)?")
-        })
-    });
+    let written = run_test(project, "ARBOR_OPENAPI_OUT", &out)
+        .and_then(|()| std::fs::read_to_string(&out).map_err(|_| CliError::new(NO_TEST)));
     let _ = std::fs::remove_file(&out);
     written
 }
@@ -99,7 +99,7 @@ fn run_test(project: &Project, env: &str, file: &Path) -> Result {
         return Err(CliError::new(reason.trim().to_owned()));
     }
     if !stdout.contains("1 passed") {
-        return Err(CliError::new("the app's test `openapi_json::is_current` did not run: is `arbor::app!()` in the crate's src/lib.rs (or src/main.rs without a lib)?"));
+        return Err(CliError::new(NO_TEST));
     }
     Ok(())
 }

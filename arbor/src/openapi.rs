@@ -68,6 +68,10 @@ pub use schemars::JsonSchema;
 /// document there.
 pub const OUT_ENV: &str = "ARBOR_OPENAPI_OUT";
 
+/// The environment variable `arbor openapi --check` sets to have the generated test compare
+/// the document with that file.
+pub const CHECK_ENV: &str = "ARBOR_OPENAPI_CHECK";
+
 /// The committed document's file, beside `Cargo.toml`.
 pub const FILE: &str = "openapi.json";
 
@@ -741,10 +745,6 @@ macro_rules! impl_describe {
 }
 
 crate::handler::for_each_arity!(impl_describe);
-
-/// The environment variable `arbor openapi --check` sets to have the generated test compare
-/// the document with that file.
-pub const CHECK_ENV: &str = "ARBOR_OPENAPI_CHECK";
 
 /// What the test the generated code declares runs: writes the document where `arbor openapi`
 /// asked (`ARBOR_OPENAPI_OUT`), compares it with the file `arbor openapi --check` names
